@@ -1,0 +1,138 @@
+"""`policykg build`: every plan in seeds/ → parsed, linked, validated graph in a new store.
+
+Nothing is written where the current build lives: the new build goes to its own folder and
+becomes current only when complete, so bad input or a killed build leaves the old graph served.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from rdflib import Graph
+
+from kg.extract import extract
+from kg.iri import normalise_base, plan_graph_iri, vocabulary_graph_iri
+from kg.lexicon import load_lexicon
+from kg.model import Extraction, Plan
+from kg.parse import parse_file
+from kg.rdf import load_vocabulary, plan_graph
+from kg.report import plan_document
+from kg.settings import Settings
+from kg.source import PlanError
+from kg.store import new_build_dir, publish, write_store
+from kg.validate import format_report, validate
+
+VERSION = "0.1.0"
+
+
+class BuildError(RuntimeError):
+    """The build was refused; the previous build stays current."""
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    path: Path
+    manifest: dict[str, Any]
+
+
+def parse_plans(seeds_dir: Path) -> list[Plan]:
+    files = sorted(seeds_dir.glob("*.txt"))
+    if not files:
+        raise BuildError(f"{seeds_dir}: no plan files (*.txt) to build from")
+    plans = [parse_file(path) for path in files]
+    seen: dict[str, str] = {}
+    for plan in plans:
+        if plan.id in seen:
+            raise BuildError(f"{plan.file}: plan id {plan.id!r} is already used by {seen[plan.id]}")
+        seen[plan.id] = plan.file
+    return plans
+
+
+def build(settings: Settings, *, plans: list[Plan] | None = None) -> BuildResult:
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+    base = normalise_base(settings.base)
+    plans = plans if plans is not None else parse_plans(settings.seeds_dir)
+    timings["parse_s"] = time.perf_counter() - clock
+
+    clock = time.perf_counter()
+    lexicon = load_lexicon(settings.ontology_dir / "vocab")
+    vocabulary = load_vocabulary(settings.ontology_dir, base=base)
+    timings["vocabulary_s"] = time.perf_counter() - clock
+
+    clock = time.perf_counter()
+    generated_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    linked: list[tuple[Plan, Extraction, Graph]] = []
+    for plan in plans:
+        extraction = extract(plan, lexicon)
+        linked.append((plan, extraction, plan_graph(plan, extraction, base=base, generated_at=generated_at)))
+    timings["graph_s"] = time.perf_counter() - clock
+
+    if settings.validate:
+        clock = time.perf_counter()
+        data = Graph()
+        for triple in vocabulary:
+            data.add(triple)
+        for _, _, graph in linked:
+            for triple in graph:
+                data.add(triple)
+        report = validate(data, settings.ontology_dir / "shapes.ttl")
+        if not report.conforms:
+            raise BuildError("the built graph does not conform to ontology/shapes.ttl:\n" + format_report(report))
+        timings["validate_s"] = time.perf_counter() - clock
+
+    clock = time.perf_counter()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    build_dir = new_build_dir(settings.data_dir)
+    try:
+        graphs = [(vocabulary_graph_iri(base), vocabulary)]
+        graphs += [(plan_graph_iri(base, plan.id), graph) for plan, _, graph in linked]
+        quads = write_store(build_dir, graphs)
+        plans_dir = build_dir / "plans"
+        plans_dir.mkdir()
+        for plan, extraction, _ in linked:
+            document = plan_document(plan, extraction)
+            (plans_dir / f"{plan.id}.json").write_text(json.dumps(document, ensure_ascii=False, indent=1), "utf-8")
+        timings["store_s"] = time.perf_counter() - clock
+        manifest = {
+            "policykg": VERSION,
+            "built_at": generated_at,
+            "base": base,
+            "quads": quads,
+            "vocabulary_triples": len(vocabulary),
+            "validated": settings.validate,
+            "timings": {k: round(v, 4) for k, v in timings.items()},
+            "plans": [_summary(plan, extraction, graph) for plan, extraction, graph in linked],
+        }
+        final = publish(build_dir, manifest, settings.data_dir)
+    except BaseException:
+        shutil.rmtree(build_dir, ignore_errors=True)
+        raise
+    return BuildResult(path=final, manifest=manifest)
+
+
+def _summary(plan: Plan, extraction: Extraction, graph: Graph) -> dict[str, Any]:
+    return {
+        "id": plan.id,
+        "file": plan.file,
+        "sha256": hashlib.sha256(plan.text.encode("utf-8")).hexdigest(),
+        "title": plan.title,
+        "issuer": plan.issuer,
+        "issue_date": plan.issue_date,
+        "sections": len(plan.sections),
+        "tasks": len(plan.tasks),
+        "measures": len(plan.measures),
+        "mentions": len(extraction.mentions),
+        "targets": len(extraction.targets),
+        "triples": len(graph),
+    }
+
+
+__all__ = ["BuildError", "BuildResult", "PlanError", "build", "parse_plans"]

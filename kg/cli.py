@@ -1,0 +1,196 @@
+"""The `policykg` command: each command is a thin wrapper over one plain, tested function."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from kg.export import ExportError
+from kg.queries import QueryError
+from kg.settings import Settings, settings_table
+from kg.source import PlanError
+from kg.sparql import SparqlError
+from kg.store import StoreError
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, help="Knowledge graph and search over policy plans.")
+F = TypeVar("F", bound=Callable[..., Any])
+USER_ERRORS: tuple[type[Exception], ...] = (PlanError, StoreError, SparqlError, QueryError, ExportError, ValueError)
+
+DataDir = Annotated[Path | None, typer.Option("--data-dir", help="builds folder (default: $POLICYKG_DATA_DIR or ./data)")]
+Output = Annotated[str, typer.Option("--format", "-f", help="table, json, csv, tsv or xml")]
+
+
+def user_errors(command: F) -> F:
+    """Report bad input as one line on stderr with exit status 2, never a traceback."""
+
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from kg.build import BuildError
+
+        try:
+            return command(*args, **kwargs)
+        except (*USER_ERRORS, BuildError) as error:
+            typer.echo(f"error: {error}", err=True)
+            raise typer.Exit(2) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+@app.command()
+@user_errors
+def build(
+    seeds: Annotated[Path | None, typer.Option(help="folder of plan texts (*.txt)")] = None,
+    data_dir: DataDir = None,
+    base: Annotated[str | None, typer.Option(help="IRI base for minted IRIs")] = None,
+    validate: Annotated[bool, typer.Option(help="check the graph against the SHACL shapes")] = True,
+) -> None:
+    """Build the graph from every plan in seeds/ into a new store, then make it current."""
+    from kg.build import build as run_build
+
+    settings = Settings.from_env(seeds_dir=seeds, data_dir=data_dir, base=base)
+    if not validate:
+        settings = Settings.from_env(seeds_dir=seeds, data_dir=data_dir, base=base, validate=False)
+    result = run_build(settings)
+    manifest = result.manifest
+    for plan in manifest["plans"]:
+        typer.echo(f"{plan['id']}: {plan['tasks']} tasks, {plan['measures']} measures, {plan['triples']} triples")
+    typer.echo(f"built {manifest['quads']} quads in {result.path} ({sum(manifest['timings'].values()):.2f} s)")
+
+
+@app.command()
+@user_errors
+def parse(
+    file: Annotated[Path, typer.Argument(help="a plan text (UTF-8 or GB18030)")],
+    as_json: Annotated[bool, typer.Option("--json", help="print the full parse as JSON")] = False,
+) -> None:
+    """Parse one plan file and print its structure (the JSON format of samples/*.expected.json)."""
+    from kg.extract import extract
+    from kg.lexicon import load_lexicon
+    from kg.parse import parse_file
+    from kg.report import plan_document
+
+    plan = parse_file(file)
+    document = plan_document(plan, extract(plan, load_lexicon(Settings.from_env().ontology_dir / "vocab")))
+    if as_json:
+        typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
+        return
+    typer.echo(f"{document['title']}\n{document['issuer']} · {document['issue_date']}")
+    for task in document["tasks"]:
+        deadline = task["deadline"]["value"] or task["deadline"]["type"]
+        typer.echo(f"  {task['id']:>4}  {task['title']}  [{deadline}]  {'、'.join(task['lead_units'])}  "
+                   f"measures {task['measures'][0] if task['measures'] else '-'}–{task['measures'][-1] if task['measures'] else '-'}")
+    counts = document["counts"]
+    typer.echo(f"{counts['tasks']} tasks, {counts['measures']} measures, {counts['lead_units_distinct']} lead units")
+
+
+@app.command()
+@user_errors
+def validate(data_dir: DataDir = None) -> None:
+    """Check the current build's graph against ontology/shapes.ttl and list violations."""
+    from kg.service import GraphService
+    from kg.validate import format_report
+
+    report = GraphService.open(Settings.from_env(data_dir=data_dir)).validate()
+    typer.echo(format_report(report))
+    if not report.conforms:
+        raise typer.Exit(1)
+
+
+@app.command()
+@user_errors
+def export(
+    rdf_format: Annotated[str, typer.Option("--format", "-f", help="turtle, jsonld, ntriples, rdfxml, trig, nquads")] = "turtle",
+    plan: Annotated[str | None, typer.Option(help="only this plan's named graph (plan id)")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="write to this file instead of stdout")] = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Export the graph (all plans, or one) as Turtle, JSON-LD, N-Triples, RDF/XML, TriG or N-Quads."""
+    from kg.service import GraphService
+
+    data = GraphService.open(Settings.from_env(data_dir=data_dir)).export(rdf_format, plan)
+    if output:
+        output.write_bytes(data)
+    else:
+        sys.stdout.buffer.write(data)
+
+
+@app.command()
+@user_errors
+def sparql(
+    query: Annotated[str | None, typer.Argument(help="a SPARQL query (read-only); prefixes pko:, eli:, skos: … are predeclared")] = None,
+    file: Annotated[Path | None, typer.Option("--file", help="read the query from a file")] = None,
+    output: Output = "table",
+    data_dir: DataDir = None,
+) -> None:
+    """Run a read-only SPARQL query over all plans."""
+    from kg.service import GraphService
+
+    if file is not None:
+        query = file.read_text(encoding="utf-8")
+    if not query or not query.strip():
+        raise SparqlError("give a query, or --file FILE")
+    typer.echo(GraphService.open(Settings.from_env(data_dir=data_dir)).sparql(query, output))
+
+
+@app.command()
+@user_errors
+def queries() -> None:
+    """List the canned analyst queries."""
+    from kg.queries import load_queries
+
+    for name, canned in load_queries().items():
+        params = " ".join(f"-p {p.name}={p.example}" for p in canned.params)
+        typer.echo(f"{name:<24} {canned.title}. {canned.description} {params}".rstrip())
+
+
+@app.command()
+@user_errors
+def query(
+    name: Annotated[str, typer.Argument(help="canned query name (see `policykg queries`)")],
+    param: Annotated[list[str] | None, typer.Option("--param", "-p", help="NAME=VALUE, repeatable")] = None,
+    output: Output = "table",
+    data_dir: DataDir = None,
+) -> None:
+    """Run a canned analyst query by name."""
+    from kg.service import GraphService
+
+    values = {}
+    for item in param or []:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise QueryError(f"parameter {item!r} must look like NAME=VALUE")
+        values[key.strip()] = value
+    typer.echo(GraphService.open(Settings.from_env(data_dir=data_dir)).canned(name, values, output))
+
+
+@app.command()
+@user_errors
+def related(
+    plan: Annotated[str, typer.Argument(help="plan id")],
+    measure: Annotated[int, typer.Argument(help="measure sequence number in the plan")],
+    k: Annotated[int, typer.Option("-k", min=1, max=100)] = 10,
+    data_dir: DataDir = None,
+) -> None:
+    """Measures related to one measure, with the shared fields, partners, places, units and task."""
+    from kg.service import GraphService
+
+    for item in GraphService.open(Settings.from_env(data_dir=data_dir)).related(plan, measure, k):
+        reasons = "；".join(f"{s.kind}:{s.label}" for s in item.shared)
+        typer.echo(f"{item.iri.rsplit('/', 1)[-1]:>4}  {item.score:6.3f}  {reasons}")
+
+
+@app.command("settings")
+def show_settings() -> None:
+    """List the settings and their environment variables."""
+    for env, default, help_text in settings_table():
+        typer.echo(f"{env:<24} {help_text} (default: {default})")
+
+
+def main() -> None:
+    app()

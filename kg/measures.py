@@ -1,0 +1,113 @@
+"""Split a task's measure block into measures: （N） (N) ① or 1. markers, numbered straight
+through the document or restarting per task, several per line or one unnumbered measure."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from kg.layout import Line
+
+PAREN = re.compile(r"[（(]\s*(\d{1,3})\s*[）)]")
+CIRCLED = re.compile(r"[\u2460-\u2473]")
+ITEM = re.compile(r"(?:^|(?<=[\n。；;]))[ \t\u3000]*((\d{1,2})\s*[\.．、])(?!\d)")
+BREAK = "\n"  # stands for a line boundary in the stream; it maps to no source offset
+
+
+@dataclass(frozen=True)
+class RawMeasure:
+    number: str | None
+    number_raw: str | None
+    text: str
+    start: int
+    end: int
+    pieces: tuple[tuple[int, int], ...]
+    page_break_repaired: bool
+
+
+@dataclass(frozen=True)
+class _Marker:
+    start: int  # in the stream
+    end: int
+    number: int
+    raw: str
+    family: str
+
+
+class Stream:
+    """The measure block as one string; ``origin[i]`` is the source offset of char i."""
+
+    def __init__(self, segments: list[list[Line]]) -> None:
+        chars: list[str] = []
+        self.origin: list[int] = []
+        for line_segments in segments:
+            if chars:
+                chars.append(BREAK)
+                self.origin.append(-1)
+            for segment in line_segments:
+                chars.extend(segment.text)
+                self.origin.extend(range(segment.start, segment.end))
+        self.text = "".join(chars)
+
+    def measure(self, begin: int, end: int, number: str | None, raw: str | None) -> RawMeasure | None:
+        while begin < end and self.text[begin].isspace():
+            begin += 1
+        while end > begin and self.text[end - 1].isspace():
+            end -= 1
+        if begin >= end:
+            return None
+        pieces: list[tuple[int, int]] = []
+        kept: list[str] = []
+        for index in range(begin, end):
+            char, source = self.text[index], self.origin[index]
+            if char == BREAK and source < 0:
+                continue
+            kept.append(char)
+            if pieces and pieces[-1][1] == source:
+                pieces[-1] = (pieces[-1][0], source + 1)
+            else:
+                pieces.append((source, source + 1))
+        repaired = BREAK in self.text[begin:end]
+        return RawMeasure(number, raw, "".join(kept), pieces[0][0], pieces[-1][1], tuple(pieces), repaired)
+
+
+def _candidates(text: str, items: bool) -> list[_Marker]:
+    found = [_Marker(m.start(), m.end(), int(m.group(1)), m.group(0), "paren") for m in PAREN.finditer(text)]
+    found += [_Marker(m.start(), m.end(), ord(m.group(0)) - 0x245F, m.group(0), "circled") for m in CIRCLED.finditer(text)]
+    if items:
+        found += [_Marker(m.start(1), m.end(1), int(m.group(2)), m.group(1).replace(" ", ""), "item")
+                  for m in ITEM.finditer(text)]
+    return sorted(found, key=lambda marker: marker.start)
+
+
+def split_measures(stream: Stream, *, last_number: int, items: bool) -> list[RawMeasure]:
+    """Measures of one block. ``last_number`` is the document's last measure number so far,
+    so both running numbering (…, 7, 8) and per-task numbering (1, 2, …) are recognised."""
+    text = stream.text
+    accepted: list[_Marker] = []
+    for marker in _candidates(text, items):
+        if accepted:
+            if marker.family == accepted[-1].family and marker.number == accepted[-1].number + 1:
+                accepted.append(marker)
+        elif marker.number in (1, last_number + 1) or not text[: marker.start].strip():
+            accepted.append(marker)
+    if not accepted:
+        single = stream.measure(0, len(text), None, None)
+        return [single] if single else []
+    measures: list[RawMeasure] = []
+    lead = text[: accepted[0].start].strip()
+    if lead and not lead.endswith(("：", ":")):
+        intro = stream.measure(0, accepted[0].start, None, None)
+        if intro:
+            measures.append(intro)
+    for index, marker in enumerate(accepted):
+        end = accepted[index + 1].start if index + 1 < len(accepted) else len(text)
+        number = str(marker.number)
+        measure = stream.measure(marker.end, end, number, _printed(marker.raw))
+        if measure:
+            measures.append(measure)
+    return measures
+
+
+def _printed(raw: str) -> str:
+    return re.sub(r"\s+", "", raw)

@@ -1,0 +1,68 @@
+"""Names never seen before: organisations and places found by their suffix (…大学, …研究院,
+…市, …县) where a name can start — after punctuation or a verb such as 联合 or 依托 — and
+only when the candidate carries none of the words that mark a generic phrase."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+_DELIMITERS = set("、，,。；;：:“”\"（）()《》 \u3000\n")
+_LEAD_WORDS = ("联合", "依托", "支持", "推动", "推进", "加强", "加快", "对接", "共建", "会同", "引导", "鼓励",
+               "组织", "发挥", "指导", "围绕", "聚焦", "参与", "邀请", "协调", "促进", "服务", "举办", "打造",
+               "组建", "筹建", "争取", "走进", "落户", "入驻", "包括", "例如", "与", "和", "及", "同", "在",
+               "向", "对", "由", "到", "赴", "如")
+_ORG_SUFFIX = re.compile(r"(大学|学院|研究院|研究所|实验室|研究中心|医院|集团|有限公司|股份公司|协会|学会)")
+_PLACE_SUFFIX = "市县"
+# Characters that never occur in the proper names we want, but do in generic phrases.
+_NOT_IN_NAMES = set("的等了是为把被将已新级个家项名左右各全本我该其此这那些批所有相关")
+_NOT_IN_PLACES = _NOT_IN_NAMES | set("一二三四五六七八九十两省市县区开合部分设进实现融城型创业")
+_GENERIC_ORGS = re.compile(r"^(?:高校|院所|高等学校|科研院所|重点实验室|研究院|研究所|实验室|公司|企业|国家|"
+                           r"新型研发|联合|国际|工程技术研究中心|技术创新中心|医院|集团|协会|学会)")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_VERBS = re.compile(r"建设|开展|推动|推进|加强|支持|培育|组织|实施|打造|提升|完善|建立|发挥|举办")
+
+
+def boundaries(text: str) -> set[int]:
+    starts = {0}
+    for index in range(1, len(text)):
+        if text[index - 1] in _DELIMITERS or any(text.endswith(word, 0, index) for word in _LEAD_WORDS):
+            starts.add(index)
+    return starts
+
+
+def organisation_names(text: str) -> Iterator[tuple[int, str]]:
+    starts = sorted(boundaries(text))
+    taken_until = -1
+    for start in starts:
+        if start < taken_until:
+            continue
+        window = text[start : start + 24]
+        cut = next((i for i, char in enumerate(window) if char in _DELIMITERS), len(window))
+        match = _ORG_SUFFIX.search(window[:cut])
+        if not match:
+            continue
+        name = window[: match.end()]
+        if len(name) < 4 or name.startswith(_LEAD_WORDS) or _VERBS.search(name) or _GENERIC_ORGS.match(name) or _NOT_IN_NAMES & set(name) or re.search(r"\d", name):
+            continue
+        if len(_CJK.findall(name)) < 3:
+            continue
+        taken_until = start + len(name)
+        yield start, name
+
+
+def place_names(text: str) -> Iterator[tuple[int, str]]:
+    for start in sorted(boundaries(text)):
+        for length in (2, 3):
+            name = text[start : start + length + 1]
+            if len(name) != length + 1 or name[-1] not in _PLACE_SUFFIX:
+                continue
+            stem = name[:-1]
+            if not all(_CJK.match(c) for c in stem) or _NOT_IN_PLACES & set(stem) or stem.startswith(_LEAD_WORDS) \
+                    or _VERBS.search(stem):
+                continue
+            following = text[start + length + 1 : start + length + 3]
+            if following[:1] in set("局委厅级场长政区县市民属内外圈") or following.startswith(("政府", "范围")):
+                continue
+            yield start, name
+            break

@@ -1,0 +1,144 @@
+"""The ``policykg parse --json`` document: the contract of ../shared/samples/*.expected.json."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import asdict
+from typing import Any
+
+from kg.model import Deadline, Extraction, Measure, NumericTarget, Plan, Task
+
+
+def plan_document(plan: Plan, extraction: Extraction | None = None) -> dict[str, Any]:
+    extraction = extraction or Extraction()
+    lead = _distinct(u for t in plan.tasks for u in t.lead_units)
+    supporting = _distinct(u for t in plan.tasks for u in t.supporting_units)
+    document: dict[str, Any] = {
+        "doc": plan.id,
+        "file": plan.file,
+        "encoding": plan.encoding,
+        "header": plan.header,
+        "title": plan.title,
+        "title_raw": plan.title_raw,
+        "subtitle": plan.subtitle,
+        "issuer": plan.issuer,
+        "issuer_short": plan.issuer_short,
+        "issuing_office": plan.issuing_office,
+        "issue_date": plan.issue_date,
+        "issue_date_raw": plan.issue_date_raw,
+        "signed_date": plan.signed_date,
+        "preamble": plan.preamble,
+        "sections": [
+            {"number": s.number, "index": s.index, "title": s.title, "tasks": list(s.tasks)}
+            for s in plan.sections
+        ],
+        "tasks": [_task(task) for task in plan.tasks],
+        "measures": [_measure(measure) for measure in plan.measures],
+        "units": {
+            "lead_units_distinct": lead,
+            "supporting_units_distinct": supporting,
+            "keys": dict(extraction.unit_keys),
+        },
+        "fields": _entities(plan, extraction, "field"),
+        "partners": _entities(plan, extraction, "partner"),
+        "places": _entities(plan, extraction, "place"),
+        "instruments": _entities(plan, extraction, "instrument"),
+        "numeric_targets": [_target(plan, t) for t in extraction.targets],
+        "overall_targets": [_target(plan, t) for t in extraction.overall_targets],
+        "cc_raw": plan.cc_raw,
+        "cc": list(plan.cc),
+        "counts": {
+            "sections": len(plan.sections),
+            "sections_with_tasks": sum(1 for s in plan.sections if s.tasks),
+            "tasks": len(plan.tasks),
+            "measures": len(plan.measures),
+            "lead_units_distinct": len(lead),
+            "supporting_units_distinct": len(supporting),
+            "tasks_with_supporting_units": sum(1 for t in plan.tasks if t.supporting_units),
+            "tasks_without_deadline": sum(1 for t in plan.tasks if t.deadline.raw is None),
+            "tasks_without_measure_header": sum(1 for t in plan.tasks if t.measure_header is None),
+            "numeric_targets": len(extraction.targets),
+            "overall_targets": len(extraction.overall_targets),
+        },
+    }
+    for kind in ("fields", "partners", "places"):
+        document["counts"][kind] = len(document[kind])
+    return document
+
+
+def deadline_document(deadline: Deadline) -> dict[str, Any]:
+    return asdict(deadline)
+
+
+def _task(task: Task) -> dict[str, Any]:
+    return {
+        "id": task.id,
+        "number": task.number,
+        "number_raw": task.number_raw,
+        "title": task.title,
+        "section": task.section,
+        "measure_header": task.measure_header,
+        "deadline": deadline_document(task.deadline),
+        "unit_label": task.unit_label,
+        "lead_units": list(task.lead_units),
+        "supporting_units": list(task.supporting_units),
+        "measures": list(task.measures),
+        "measure_count": len(task.measures),
+    }
+
+
+def _measure(measure: Measure) -> dict[str, Any]:
+    document: dict[str, Any] = {
+        "seq": measure.seq,
+        "number": measure.number,
+        "number_raw": measure.number_raw,
+        "task": measure.task,
+        "text": measure.text,
+    }
+    if measure.page_break_repaired:
+        document["page_break_repaired"] = True
+    document["span"] = [measure.start, measure.end]
+    return document
+
+
+def _entities(plan: Plan, extraction: Extraction, kind: str) -> list[dict[str, Any]]:
+    by_entity: dict[str, dict[tuple[str, int | None], int]] = defaultdict(lambda: defaultdict(int))
+    info: dict[str, dict[str, Any]] = {}
+    subkinds = {e.key: e for e in extraction.new_entities}
+    for mention in extraction.mentions:
+        if mention.kind != kind:
+            continue
+        by_entity[mention.entity][(mention.task, mention.measure)] += 1
+        entry = info.setdefault(mention.entity, {"name": mention.name, "key": mention.entity, "surface_forms_used": set()})
+        entry["surface_forms_used"].add(mention.surface)
+        if mention.entity in subkinds:
+            entry["new"] = True
+    result = []
+    for key, mentions in by_entity.items():
+        entry = info[key]
+        forms = sorted(entry.pop("surface_forms_used"))
+        if forms != [entry["name"]]:
+            entry["surface_forms_used"] = forms
+        entry["mentions"] = [
+            {"task": task, "measure": measure, "occurrences": count}
+            for (task, measure), count in mentions.items()
+        ]
+        result.append(entry)
+    return result
+
+
+def _target(plan: Plan, target: NumericTarget) -> dict[str, Any]:
+    document: dict[str, Any] = {}
+    if target.measure is not None:
+        measure = plan.measures[target.measure - 1]
+        document.update(measure=target.measure, task=target.task, measure_number=measure.number)
+    else:
+        document["section"] = target.section
+    document.update(quantity=target.quantity, unit=target.unit, approx=target.approx, bound=target.bound,
+                    qualifier=target.qualifier, raw=target.raw, role=target.role,
+                    span=[target.start, target.end])
+    return document
+
+
+def _distinct(values: Any) -> list[str]:
+    return list(dict.fromkeys(values))

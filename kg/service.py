@@ -1,0 +1,94 @@
+"""The graph service: one object over the current build that the CLI and the API both call."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+from rdflib import Graph, Literal, URIRef
+from rdflib.term import BNode
+
+from kg.analytics import MeasureNetwork, RelatedMeasure
+from kg.export import export_graph
+from kg.iri import measure_iri, plan_graph_iri, plan_iri
+from kg.queries import get_query
+from kg.settings import Settings
+from kg.sparql import execute, render
+from kg.store import Build, StoreError, current_build, open_store
+from kg.validate import ValidationReport, format_report, validate
+
+
+@dataclass
+class GraphService:
+    build: Build
+    store: ox.Store
+    settings: Settings
+    _network: MeasureNetwork | None = field(default=None, repr=False)
+
+    @classmethod
+    def open(cls, settings: Settings) -> GraphService:
+        build = current_build(settings.data_dir)
+        return cls(build=build, store=open_store(build), settings=settings)
+
+    @property
+    def base(self) -> str:
+        return str(self.build.manifest["base"])
+
+    @property
+    def plan_ids(self) -> list[str]:
+        return [plan["id"] for plan in self.build.manifest["plans"]]
+
+    def sparql(self, query: str, output: str = "table") -> str:
+        return render(execute(self.store, query), output)
+
+    def canned(self, name: str, values: dict[str, str], output: str = "table") -> str:
+        return self.sparql(get_query(name).bind(values), output)
+
+    def export(self, rdf_format: str, plan: str | None = None) -> bytes:
+        graph_iri = None
+        if plan is not None:
+            self._check_plan(plan)
+            graph_iri = str(plan_graph_iri(self.base, plan))
+        return export_graph(self.store, rdf_format, graph_iri=graph_iri)
+
+    def network(self) -> MeasureNetwork:
+        if self._network is None:
+            self._network = MeasureNetwork.from_store(self.store)
+        return self._network
+
+    def related(self, plan: str, seq: int, k: int = 10) -> list[RelatedMeasure]:
+        self._check_plan(plan)
+        iri = str(measure_iri(plan_iri(self.base, plan), seq))
+        try:
+            return self.network().related(iri, k)
+        except KeyError:
+            raise StoreError(f"plan {plan!r} has no measure {seq}") from None
+
+    def validate(self) -> ValidationReport:
+        graph = Graph()
+        for quad in self.store.quads_for_pattern(None, None, None, None):
+            graph.add((_rdflib(quad.subject), _rdflib(quad.predicate), _rdflib(quad.object)))
+        return validate(graph, self.settings.ontology_dir / "shapes.ttl")
+
+    def _check_plan(self, plan: str) -> None:
+        if plan not in self.plan_ids:
+            raise StoreError(f"no plan {plan!r}; plans: {', '.join(self.plan_ids)}")
+
+
+def _rdflib(term: object) -> URIRef | BNode | Literal:
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    raise TypeError(f"unsupported term {term!r}")
+
+
+def validation_text(report: ValidationReport) -> str:
+    return format_report(report)
+
+
+__all__ = ["GraphService", "validation_text"]

@@ -1,0 +1,47 @@
+"""Settings: every value has a default, an environment variable and a help string."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Settings:
+    base: str = field(default="https://policykg.example/id/", metadata={
+        "env": "POLICYKG_BASE", "help": "IRI base under which plans, measures and entities are minted"})
+    data_dir: Path = field(default=Path("data"), metadata={
+        "env": "POLICYKG_DATA_DIR", "help": "folder holding the builds (graph store, manifest) and `current`"})
+    seeds_dir: Path = field(default=REPO_ROOT / "seeds", metadata={
+        "env": "POLICYKG_SEEDS_DIR", "help": "folder of plan texts (*.txt) that `policykg build` reads"})
+    ontology_dir: Path = field(default=REPO_ROOT / "ontology", metadata={
+        "env": "POLICYKG_ONTOLOGY_DIR", "help": "ontology, SHACL shapes and vocabularies (vocab/*.ttl)"})
+    validate: bool = field(default=True, metadata={
+        "env": "POLICYKG_VALIDATE", "help": "check the built graph against the SHACL shapes (1/0)"})
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
+        environ = dict(os.environ) if environ is None else environ
+        values: dict[str, Any] = {}
+        for item in fields(cls):
+            raw = environ.get(item.metadata["env"])
+            if raw is None:
+                continue
+            if item.type in ("Path", Path):
+                values[item.name] = Path(raw)
+            elif item.type in ("bool", bool):
+                values[item.name] = raw.strip().lower() not in ("0", "false", "no", "off", "")
+            else:
+                values[item.name] = raw
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return replace(cls(), **values)
+
+
+def settings_table() -> list[tuple[str, str, str]]:
+    """(environment variable, default, help) for the README and `policykg settings`."""
+    defaults = Settings()
+    return [(f.metadata["env"], str(getattr(defaults, f.name)), f.metadata["help"]) for f in fields(Settings)]

@@ -1,0 +1,110 @@
+"""Read-only SPARQL over the store, with the project's prefixes predeclared, and result output
+as a text table, SPARQL JSON/XML/CSV/TSV, or an RDF syntax for CONSTRUCT/DESCRIBE."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pyoxigraph as ox
+
+PREFIXES = {
+    "pko": "https://w3id.org/policykg/ontology#",
+    "eli": "http://data.europa.eu/eli/ontology#",
+    "schema": "http://schema.org/",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "org": "http://www.w3.org/ns/org#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "time": "http://www.w3.org/2006/time#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "oa": "http://www.w3.org/ns/oa#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+}
+RESULT_FORMATS = {
+    "json": ox.QueryResultsFormat.JSON,
+    "xml": ox.QueryResultsFormat.XML,
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+}
+GRAPH_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+    "jsonld": ox.RdfFormat.JSON_LD,
+}
+
+
+class SparqlError(ValueError):
+    """A query that does not parse (message carries the parser's position) or is not allowed."""
+
+
+@dataclass(frozen=True)
+class Table:
+    variables: list[str]
+    rows: list[list[str | None]]
+
+
+def execute(store: ox.Store, query: str) -> Any:
+    """Run a query over the union of all graphs; updates are refused (this is a query API)."""
+    try:
+        return store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True)
+    except SyntaxError as error:
+        raise SparqlError(f"malformed SPARQL query: {error}") from None
+
+
+def to_table(result: ox.QuerySolutions) -> Table:
+    variables = [v.value for v in result.variables]
+    rows = [[_show(solution[v]) for v in variables] for solution in result]
+    return Table(variables, rows)
+
+
+def render(result: Any, output: str = "table") -> str:
+    if isinstance(result, ox.QueryBoolean):
+        return "true" if bool(result) else "false"
+    if isinstance(result, ox.QueryTriples):
+        rdf_format = GRAPH_FORMATS["turtle" if output in ("table", "json") else output]
+        return (result.serialize(format=rdf_format) or b"").decode("utf-8")
+    if output == "table":
+        return format_table(to_table(result))
+    if output not in RESULT_FORMATS:
+        raise SparqlError(f"unknown output format {output!r}; use table, {', '.join(RESULT_FORMATS)}")
+    return (result.serialize(format=RESULT_FORMATS[output]) or b"").decode("utf-8")
+
+
+def format_table(table: Table, max_width: int = 60) -> str:
+    cells = [table.variables] + [[_clip(value or "", max_width) for value in row] for row in table.rows]
+    widths = [max(_width(row[i]) for row in cells) for i in range(len(table.variables))]
+    lines = []
+    for number, row in enumerate(cells):
+        lines.append("  ".join(value + " " * (widths[i] - _width(value)) for i, value in enumerate(row)).rstrip())
+        if number == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    lines.append(f"({len(table.rows)} rows)")
+    return "\n".join(lines)
+
+
+def _show(term: Any) -> str | None:
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        for prefix, namespace in PREFIXES.items():
+            if term.value.startswith(namespace):
+                return f"{prefix}:{term.value[len(namespace):]}"
+        return term.value
+    return str(term.value)
+
+
+def _clip(text: str, limit: int) -> str:
+    if _width(text) <= limit:
+        return text
+    while _width(text) > limit - 1:
+        text = text[:-1]
+    return text + "…"
+
+
+def _width(text: str) -> int:
+    # CJK characters take two columns in a terminal.
+    return sum(2 if "\u2e80" <= char <= "\uffef" else 1 for char in text)

@@ -1,0 +1,130 @@
+"""The persistent graph store: one embedded Oxigraph (RocksDB) database per build.
+
+Builds write a new store and then swap a ``current`` link, so a failed or killed build never
+touches the graph being served. Readers open the store read-only.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+
+CURRENT = "current"
+MANIFEST = "manifest.json"
+_KEEP_BUILDS = 2
+
+
+class StoreError(RuntimeError):
+    """No usable build: the message tells the user what to run."""
+
+
+@dataclass(frozen=True)
+class Build:
+    path: Path  # the build folder: store/, manifest.json …
+    manifest: dict[str, Any]
+
+    @property
+    def store_path(self) -> Path:
+        return self.path / "store"
+
+
+def _term(term: Any) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def quads(graph: Graph, graph_iri: str) -> Iterator[ox.Quad]:
+    name = ox.NamedNode(graph_iri)
+    for subject, predicate, obj in graph:
+        yield ox.Quad(_term(subject), _term(predicate), _term(obj), name)
+
+
+def new_build_dir(data_dir: Path) -> Path:
+    builds = data_dir / "builds"
+    builds.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
+    path = builds / f"{stamp}-{os.getpid()}.partial"
+    shutil.rmtree(path, ignore_errors=True)
+    path.mkdir()
+    return path
+
+
+def write_store(build_dir: Path, graphs: Iterable[tuple[str, Graph]]) -> int:
+    """Bulk-load named graphs into a fresh store; returns the number of quads."""
+    store = ox.Store(str(build_dir / "store"))
+    count = 0
+    for graph_iri, graph in graphs:
+        store.bulk_extend(quads(graph, graph_iri))
+        count += len(graph)
+    store.flush()
+    store.optimize()
+    del store  # releases the RocksDB lock before readers open it
+    return count
+
+
+def publish(build_dir: Path, manifest: dict[str, Any], data_dir: Path) -> Path:
+    """Finish a build and make it current with an atomic link swap."""
+    (build_dir / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+    final = build_dir.with_suffix("")
+    build_dir.rename(final)
+    link = data_dir / f".{CURRENT}.{os.getpid()}"
+    if link.is_symlink() or link.exists():
+        link.unlink()
+    link.symlink_to(final.relative_to(data_dir))
+    os.replace(link, data_dir / CURRENT)
+    _prune(data_dir, keep=final)
+    return final
+
+
+def _prune(data_dir: Path, keep: Path) -> None:
+    builds = sorted(p for p in (data_dir / "builds").iterdir() if p.is_dir())
+    finished = [p for p in builds if not p.name.endswith(".partial")]
+    for old in finished[:-_KEEP_BUILDS]:
+        if old != keep:
+            shutil.rmtree(old, ignore_errors=True)
+    for partial in (p for p in builds if p.name.endswith(".partial")):
+        pid = partial.stem.rsplit("-", 1)[-1]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(partial, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def current_build(data_dir: Path) -> Build:
+    link = data_dir / CURRENT
+    manifest_path = link / MANIFEST
+    if not manifest_path.is_file():
+        raise StoreError(f"no graph built in {data_dir}: run `policykg build` first")
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    return Build(path=link.resolve(), manifest=manifest)
+
+
+def open_store(build: Build) -> ox.Store:
+    """Open a build's store read-only (any number of readers may do so at once)."""
+    return ox.Store.read_only(str(build.store_path))
