@@ -207,8 +207,8 @@ def _span(ctx: _Context, node: URIRef, start: int, end: int) -> URIRef:
     if not 0 <= start <= end <= len(text):
         raise ValueError(f"{ctx.plan.file}: span {start}-{end} of {node} lies outside the text ({len(text)} chars)")
     position = ctx.add(URIRef(f"{node}/position"), *_types(OA.TextPositionSelector),
-                       (OA.start, Literal(start, datatype=XSD.nonNegativeInteger)),
-                       (OA.end, Literal(end, datatype=XSD.nonNegativeInteger)))
+                       (OA.start, Literal(start, datatype=XSD.integer)),
+                       (OA.end, Literal(end, datatype=XSD.integer)))
     quote = ctx.add(URIRef(f"{node}/quote"), *_types(OA.TextQuoteSelector), (OA.exact, Literal(text[start:end])),
                     (OA.prefix, _plain(text[max(0, start - _QUOTE_CONTEXT) : start])),
                     (OA.suffix, _plain(text[end : end + _QUOTE_CONTEXT])))

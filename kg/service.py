@@ -75,6 +75,9 @@ class GraphService:
             raise StoreError(f"no plan {plan!r}; plans: {', '.join(self.plan_ids)}")
 
 
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
 def _rdflib(term: object) -> URIRef | BNode | Literal:
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
@@ -83,6 +86,8 @@ def _rdflib(term: object) -> URIRef | BNode | Literal:
     if isinstance(term, ox.Literal):
         if term.language:
             return Literal(term.value, lang=term.language)
+        if term.datatype.value == _XSD_STRING:  # rdflib tells "a" and "a"^^xsd:string apart; RDF 1.1 does not
+            return Literal(term.value)
         return Literal(term.value, datatype=URIRef(term.datatype.value))
     raise TypeError(f"unsupported term {term!r}")
 

@@ -157,7 +157,7 @@ def test_spans_point_at_the_source_text() -> None:
         ?src pko:sourceText ?text }""")
     assert len(rows) == 2 + 3 + 4 + 1  # task titles, measures, mentions, the target
     for start, end, exact, text in rows:
-        assert start.datatype == XSD.nonNegativeInteger
+        assert start.datatype == XSD.integer
         assert str(text)[start.toPython() : end.toPython()] == str(exact)
     measure = ask(graph, "SELECT ?exact WHERE { ?m pko:seq 2 ; pko:sourceSpan/oa:hasSelector/oa:exact ?exact }")
     assert measure == [(Literal("联合挪威开展合作。"),)]
