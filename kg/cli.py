@@ -76,7 +76,8 @@ def parse(
     from kg.report import plan_document
 
     plan = parse_file(file)
-    document = plan_document(plan, extract(plan, load_lexicon(Settings.from_env().ontology_dir / "vocab")))
+    lexicon = load_lexicon(Settings.from_env().ontology_dir / "vocab")
+    document = plan_document(plan, extract(plan, lexicon), lexicon.entities)
     if as_json:
         typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
         return

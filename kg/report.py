@@ -6,11 +6,15 @@ from collections import defaultdict
 from dataclasses import asdict
 from typing import Any
 
-from kg.model import Deadline, Extraction, Measure, NumericTarget, Plan, Task
+from kg.model import Deadline, Entity, Extraction, Measure, NumericTarget, Plan, Task
+from kg.vocab import PARTNER_KINDS, PLACE_KINDS
 
 
-def plan_document(plan: Plan, extraction: Extraction | None = None) -> dict[str, Any]:
+def plan_document(plan: Plan, extraction: Extraction | None = None,
+                  entities: dict[str, Entity] | None = None) -> dict[str, Any]:
+    """The parse as JSON; ``entities`` (the lexicon's) adds each entity's kind and foreign flag."""
     extraction = extraction or Extraction()
+    entities = {**(entities or {}), **{e.key: e for e in extraction.new_entities}}
     lead = _distinct(u for t in plan.tasks for u in t.lead_units)
     supporting = _distinct(u for t in plan.tasks for u in t.supporting_units)
     document: dict[str, Any] = {
@@ -39,10 +43,10 @@ def plan_document(plan: Plan, extraction: Extraction | None = None) -> dict[str,
             "supporting_units_distinct": supporting,
             "keys": dict(extraction.unit_keys),
         },
-        "fields": _entities(plan, extraction, "field"),
-        "partners": _entities(plan, extraction, "partner"),
-        "places": _entities(plan, extraction, "place"),
-        "instruments": _entities(plan, extraction, "instrument"),
+        "fields": _entities(extraction, "field", entities),
+        "partners": _entities(extraction, "partner", entities),
+        "places": _entities(extraction, "place", entities),
+        "instruments": _entities(extraction, "instrument", entities),
         "numeric_targets": [_target(plan, t) for t in extraction.targets],
         "overall_targets": [_target(plan, t) for t in extraction.overall_targets],
         "cc_raw": plan.cc_raw,
@@ -101,18 +105,27 @@ def _measure(measure: Measure) -> dict[str, Any]:
     return document
 
 
-def _entities(plan: Plan, extraction: Extraction, kind: str) -> list[dict[str, Any]]:
+_NOTATIONS = {str(iri).rsplit("#", 1)[-1]: notation for table in (PARTNER_KINDS, PLACE_KINDS)
+              for notation, iri in table.items()}
+
+
+def _entities(extraction: Extraction, kind: str, entities: dict[str, Entity]) -> list[dict[str, Any]]:
     by_entity: dict[str, dict[tuple[str, int | None], int]] = defaultdict(lambda: defaultdict(int))
     info: dict[str, dict[str, Any]] = {}
-    subkinds = {e.key: e for e in extraction.new_entities}
+    new = {e.key for e in extraction.new_entities}
     for mention in extraction.mentions:
         if mention.kind != kind:
             continue
         by_entity[mention.entity][(mention.task, mention.measure)] += 1
         entry = info.setdefault(mention.entity, {"name": mention.name, "key": mention.entity, "surface_forms_used": set()})
         entry["surface_forms_used"].add(mention.surface)
-        if mention.entity in subkinds:
-            entry["new"] = True
+        entity = entities.get(mention.entity)
+        if entity is not None and entity.subkind and kind in ("partner", "place"):
+            entry["kind"] = _NOTATIONS.get(entity.subkind, entity.subkind)
+        if kind == "partner" and entity is not None:
+            entry["foreign"] = entity.foreign
+        if mention.entity in new:
+            entry["found_by"] = "pattern"
     result = []
     for key, mentions in by_entity.items():
         entry = info[key]

@@ -1,0 +1,102 @@
+"""Entity linking, numeric targets and unit resolution against the sample's expected parse."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from kg.extract import extract
+from kg.lexicon import Lexicon, load_lexicon
+from kg.model import Plan
+from kg.parse import parse_file, parse_text
+from kg.patterns import organisation_names, place_names
+from tests.conftest import ROOT, SEED, sample_paths
+
+
+@pytest.fixture(scope="module")
+def lexicon() -> Lexicon:
+    return load_lexicon(ROOT / "ontology" / "vocab")
+
+
+@pytest.fixture(scope="module")
+def sample() -> tuple[Plan, dict]:
+    text, expected = sample_paths()
+    return parse_file(text), json.loads(Path(expected).read_text(encoding="utf-8"))
+
+
+def _mentions(extraction, kind: str) -> dict[tuple[str, int | None], set[str]]:
+    found: dict[tuple[str, int | None], set[str]] = {}
+    for mention in extraction.mentions:
+        if mention.kind == kind:
+            found.setdefault((mention.task, mention.measure), set()).add(mention.surface)
+    return found
+
+
+@pytest.mark.parametrize("kind", ["field", "partner", "place"])
+def test_sample_mentions_match_expected(lexicon: Lexicon, sample: tuple[Plan, dict], kind: str) -> None:
+    plan, expected = sample
+    extraction = extract(plan, lexicon)
+    wanted: set[tuple[str, int | None, str]] = set()
+    for entity in expected[kind + "s"]:
+        forms = entity.get("surface_forms_used", [entity["name"]])
+        for mention in entity["mentions"]:
+            wanted.add((mention["task"], mention["measure"], "|".join(sorted(forms))))
+    got = {(m.task, m.measure) for m in extraction.mentions if m.kind == kind}
+    assert {(t, m) for t, m, _ in wanted} <= got
+    extra = got - {(t, m) for t, m, _ in wanted}
+    assert len(extra) <= 1, extra  # 农业 in a task title is a field the sample does not list
+
+
+def test_not_entities_are_never_linked(lexicon: Lexicon, sample: tuple[Plan, dict]) -> None:
+    plan, expected = sample
+    surfaces = {m.surface for m in extract(plan, lexicon).mentions}
+    for names in expected["not_entities"].values():
+        assert not surfaces & set(names)
+
+
+def test_mention_spans_point_at_the_source(lexicon: Lexicon) -> None:
+    plan = parse_file(SEED)
+    for mention in extract(plan, lexicon).mentions:
+        assert plan.text[mention.start : mention.end].replace("\n", "") == mention.surface
+
+
+def test_sample_numeric_targets_match_expected(lexicon: Lexicon, sample: tuple[Plan, dict]) -> None:
+    plan, expected = sample
+    extraction = extract(plan, lexicon)
+    got = [(t.measure, t.quantity, t.unit, t.approx, t.bound, t.qualifier, t.raw, t.role) for t in extraction.targets]
+    wanted = [(t["measure"], t["quantity"], t["unit"], t["approx"], t["bound"], t["qualifier"], t["raw"], t["role"])
+              for t in expected["numeric_targets"]]
+    assert got == wanted
+    overall = [(t.quantity, t.unit, t.bound, t.qualifier) for t in extraction.overall_targets]
+    assert overall == [(t["quantity"], t["unit"], t["bound"], t["qualifier"]) for t in expected["overall_targets"]]
+
+
+def test_units_resolve_within_the_issuing_department(lexicon: Lexicon, sample: tuple[Plan, dict]) -> None:
+    seed = extract(parse_file(SEED), lexicon)
+    ningbo = extract(sample[0], lexicon)
+    assert seed.issuer_key == "unit/jiangsu-kjt" and ningbo.issuer_key == "unit/ningbo-kjj"
+    assert seed.unit_key("高新技术处") != ningbo.unit_key("高新技术处")
+    assert seed.unit_key("高新技术处").startswith("unit/jiangsu-kjt/")
+    assert not [e for e in seed.new_entities if e.kind == "unit"]
+
+
+def test_unknown_units_and_names_are_minted(lexicon: Lexicon) -> None:
+    plan = parse_text(
+        "测试市科学技术局关于试点的实施方案\n\n一、任务\n\n1. 合作\n"
+        "主要举措：（1）联合南京信息工程大学共建实验室，推进溧阳市、宜兴市和赣州市试点。\n"
+        "牵头单位：未知处\n完成时限：2022年12月\n",
+        plan_id="test-plan",
+    )
+    extraction = extract(plan, lexicon)
+    assert extraction.unit_key("未知处").endswith("/未知处")
+    names = {m.surface: m.kind for m in extraction.mentions}
+    assert names["南京信息工程大学"] == "partner"
+    assert {"溧阳市", "宜兴市", "赣州市"} <= set(names)
+
+
+def test_name_patterns_reject_generic_phrases() -> None:
+    assert [n for _, n in organisation_names("新建200家左右省级工程技术研究中心")] == []
+    assert [n for _, n in organisation_names("新认定市级国际联合实验室3家")] == []
+    assert [n for _, n in place_names("实现全市涉农乡镇全覆盖，等部分市")] == []
