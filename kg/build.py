@@ -95,12 +95,16 @@ def build(settings: Settings, *, plans: list[Plan] | None = None) -> BuildResult
         graphs = [(vocabulary_graph_iri(base), vocabulary)]
         graphs += [(plan_graph_iri(base, plan.id), graph) for plan, _, graph in linked]
         quads = write_store(build_dir, graphs)
+        timings["store_s"] = time.perf_counter() - clock
+        clock = time.perf_counter()
+        index_manifest = _build_index(build_dir / "index", linked, vocabulary, lexicon_entities=lexicon.entities,
+                                      settings=settings, base=base, built_at=generated_at)
+        timings["index_s"] = time.perf_counter() - clock
         plans_dir = build_dir / "plans"
         plans_dir.mkdir()
         for plan, extraction, _ in linked:
             document = plan_document(plan, extraction)
             (plans_dir / f"{plan.id}.json").write_text(json.dumps(document, ensure_ascii=False, indent=1), "utf-8")
-        timings["store_s"] = time.perf_counter() - clock
         manifest = {
             "policykg": VERSION,
             "built_at": generated_at,
@@ -108,6 +112,7 @@ def build(settings: Settings, *, plans: list[Plan] | None = None) -> BuildResult
             "quads": quads,
             "vocabulary_triples": len(vocabulary),
             "validated": settings.validate,
+            "index": index_manifest,
             "timings": {k: round(v, 4) for k, v in timings.items()},
             "plans": [_summary(plan, extraction, graph) for plan, extraction, graph in linked],
         }
@@ -116,6 +121,22 @@ def build(settings: Settings, *, plans: list[Plan] | None = None) -> BuildResult
         shutil.rmtree(build_dir, ignore_errors=True)
         raise
     return BuildResult(path=final, manifest=manifest)
+
+
+def _build_index(folder: Path, linked: list[tuple[Plan, Extraction, Graph]], vocabulary: Graph, *,
+                 lexicon_entities: dict[str, Any], settings: Settings, base: str, built_at: str) -> dict[str, Any]:
+    from search.documents import documents_for
+    from search.encoder import make_encoder
+    from search.index import build_index
+    from search.knowledge import KnowledgeBase
+
+    new_entities = [entity for _, extraction, _ in linked for entity in extraction.new_entities]
+    knowledge = KnowledgeBase.from_graph(vocabulary, base, new_entities)
+    documents = []
+    for plan, extraction, _ in linked:
+        documents += documents_for(plan, extraction, knowledge, base, first_row=len(documents))
+    return build_index(folder, documents, knowledge, make_encoder(settings.model), graph_built_at=built_at,
+                       cache=settings.data_dir / "cache")
 
 
 def _summary(plan: Plan, extraction: Extraction, graph: Graph) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
+from dataclasses import asdict
 from functools import wraps
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -32,10 +33,11 @@ def user_errors(command: F) -> F:
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         from kg.build import BuildError
+        from search.index import StaleIndexError
 
         try:
             return command(*args, **kwargs)
-        except (*USER_ERRORS, BuildError) as error:
+        except (*USER_ERRORS, BuildError, StaleIndexError) as error:
             typer.echo(f"error: {error}", err=True)
             raise typer.Exit(2) from None
 
@@ -184,6 +186,72 @@ def related(
     for item in GraphService.open(Settings.from_env(data_dir=data_dir)).related(plan, measure, k):
         reasons = "；".join(f"{s.kind}:{s.label}" for s in item.shared)
         typer.echo(f"{item.iri.rsplit('/', 1)[-1]:>4}  {item.score:6.3f}  {reasons}")
+
+
+@app.command()
+@user_errors
+def search(
+    question: Annotated[str, typer.Argument(help="a question in Chinese or English")],
+    k: Annotated[int, typer.Option("-k", help="number of results, 1 to 100")] = 10,
+    as_json: Annotated[bool, typer.Option("--json", help="print the full response as JSON")] = False,
+    plan: Annotated[str | None, typer.Option(help="only this plan (plan id)")] = None,
+    section: Annotated[str | None, typer.Option(help="only this section (title or number)")] = None,
+    unit: Annotated[str | None, typer.Option(help="only tasks this unit leads or supports")] = None,
+    field: Annotated[str | None, typer.Option(help="only measures in this field (or a narrower one)")] = None,
+    place: Annotated[str | None, typer.Option(help="only measures naming this place (or a place in it)")] = None,
+    partner: Annotated[str | None, typer.Option(help="only measures naming this partner")] = None,
+    due_before: Annotated[str | None, typer.Option(help="only tasks due by this month, YYYY-MM")] = None,
+    legs: Annotated[str, typer.Option(help="comma-separated legs: bm25, dense, knowledge")] = "bm25,dense,knowledge",
+    data_dir: DataDir = None,
+) -> None:
+    """Search the measures: hybrid BM25 + dense + knowledge graph, each hit with its reasons."""
+    from search.facets import Filters
+    from search.service import SearchService
+
+    chosen = _legs(legs)
+    filters = Filters(plan=plan, section=section, unit=unit, field=field, place=place, partner=partner,
+                      due_before=due_before)
+    response = SearchService.open(Settings.from_env(data_dir=data_dir)).search(question, k=k, filters=filters, legs=chosen)
+    if as_json:
+        typer.echo(json.dumps(asdict(response), ensure_ascii=False, indent=2))
+        return
+    if response.truncated:
+        typer.echo("(question cut to the first 256 characters)", err=True)
+    if not response.results:
+        typer.echo("no measures match; try fewer filters or other words")
+    for hit in response.results:
+        legs_found = ",".join(f"{leg}#{rank}" for leg, rank in hit["why"]["legs"].items())
+        entities = "、".join(f"{e['name']}({e['kind']})" for e in hit["why"]["entities"])
+        typer.echo(f"{hit['plan']} ({hit['number']}) {hit['text'][:70]}")
+        typer.echo(f"      {hit['task_title']} · {'、'.join(hit['lead_units'])} · {hit['deadline'] or '-'}")
+        typer.echo(f"      why: {legs_found}  terms: {'、'.join(hit['why']['matched_terms']) or '-'}"
+                   f"{'  entities: ' + entities if entities else ''}")
+
+
+@app.command("eval")
+@user_errors
+def evaluate(
+    questions: Annotated[Path, typer.Argument(help="questions with graded relevant measures (dev.json format)")],
+    as_json: Annotated[bool, typer.Option("--json", help="print the full report, per question too")] = False,
+    plan: Annotated[str | None, typer.Option(help="plan the measure numbers refer to (default: the first)")] = None,
+    data_dir: DataDir = None,
+) -> None:
+    """MRR@10, Recall@5/10 and nDCG@10 overall, per kind and per language, for the system and each leg."""
+    from search.evaluate import format_report
+    from search.service import SearchService
+
+    report = SearchService.open(Settings.from_env(data_dir=data_dir)).evaluate(questions, plan=plan)
+    typer.echo(json.dumps(report, ensure_ascii=False, indent=2) if as_json else format_report(report))
+
+
+def _legs(text: str) -> tuple[str, ...]:
+    from search.engine import LEGS, SearchError
+
+    chosen = tuple(leg.strip() for leg in text.split(",") if leg.strip())
+    unknown = [leg for leg in chosen if leg not in LEGS]
+    if unknown or not chosen:
+        raise SearchError(f"unknown leg {unknown[0] if unknown else text!r}; use {', '.join(LEGS)}")
+    return chosen
 
 
 @app.command("settings")

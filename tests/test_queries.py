@@ -5,13 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+from pathlib import Path
 
 import pyoxigraph
 import pytest
 import rdflib
 from typer.testing import CliRunner
 
-from kg.build import build
 from kg.cli import app
 from kg.queries import QueryError, get_query, load_queries
 from kg.service import GraphService
@@ -22,10 +22,8 @@ PLAN = "jiangsu-kjt-2021-sanfuwu"
 
 
 @pytest.fixture(scope="module")
-def service(tmp_path_factory: pytest.TempPathFactory) -> GraphService:
-    data = tmp_path_factory.mktemp("data")
-    build(Settings.from_env({}, data_dir=data, validate=False))
-    return GraphService.open(Settings.from_env({}, data_dir=data))
+def service(built_data: Path) -> GraphService:
+    return GraphService.open(Settings.from_env({}, data_dir=built_data))
 
 
 def rows(service: GraphService, name: str, **values: str) -> list[dict[str, str]]:

@@ -1,0 +1,212 @@
+"""Build benchmark: seed parse/build, a 1,000-plan generated corpus, canned queries on Oxigraph
+and on rdflib's in-memory store. Prints tables and writes bench/results/build.json.
+
+    .venv/bin/python bench/build_bench.py [--plans 1000] [--seed 42] [--reps 5] [--skip-rdflib]
+    .venv/bin/python bench/build_bench.py --plans 20          # smoke run → bench/out/build-20.json
+
+See bench/README.md for what each number means.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from kg.build import build
+from kg.parse import parse_file
+from kg.queries import load_queries
+from kg.settings import Settings
+
+import plangen
+from tables import print_report
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+OUT = BENCH / "out"
+SEED = ROOT / "seeds" / "jiangsu-kjt-2021-sanfuwu.txt"
+VALIDATION_SAMPLE = 10
+
+
+def machine_info() -> dict[str, Any]:
+    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                  if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else None
+    memory = next((int(line.split()[1]) // 1024 for line in Path("/proc/meminfo").read_text().splitlines()
+                   if line.startswith("MemTotal")), None) if Path("/proc/meminfo").exists() else None
+    packages = {}
+    for name in ("policykg", "pyoxigraph", "rdflib", "pyshacl", "owlrl"):
+        try:
+            packages[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            packages[name] = None
+    return {"cpu_count": os.cpu_count(), "cpus_usable": len(os.sched_getaffinity(0)), "cpu_model": model,
+            "memory_mb": memory, "python": platform.python_version(), "platform": platform.platform(),
+            "packages": packages}
+
+
+def _median(values: list[float]) -> float:
+    return round(statistics.median(values), 4)
+
+
+def seed_bench(reps: int) -> dict[str, Any]:
+    """Parse of the seed alone and the full build(settings) of it, in-process after a warm-up."""
+    def one_build(validate: bool) -> tuple[float, dict[str, float], int]:
+        with tempfile.TemporaryDirectory(prefix="policykg-bench-") as tmp:
+            settings = Settings(seeds_dir=SEED.parent, data_dir=Path(tmp), validate=validate)
+            clock = time.perf_counter()
+            result = build(settings)
+            return time.perf_counter() - clock, result.manifest["timings"], result.manifest["quads"]
+
+    parse_file(SEED)
+    one_build(True)
+    parse_times = []
+    for _ in range(reps):
+        clock = time.perf_counter()
+        plan = parse_file(SEED)
+        parse_times.append(time.perf_counter() - clock)
+    out: dict[str, Any] = {"file": SEED.name, "tasks": len(plan.tasks), "measures": len(plan.measures),
+                           "parse_s": {"median": _median(parse_times), "min": round(min(parse_times), 4)}}
+    for validate in (True, False):
+        runs = [one_build(validate) for _ in range(reps)]
+        stages = {key: _median([timings.get(key, 0.0) for _, timings, _ in runs]) for key in runs[0][1]}
+        out["build_validated" if validate else "build_unvalidated"] = {
+            "median_s": _median([wall for wall, _, _ in runs]), "min_s": round(min(w for w, _, _ in runs), 4),
+            "stages_median_s": stages, "quads": runs[0][2], "runs": reps}
+    return out
+
+
+def import_time() -> float:
+    """Cold start-up: a fresh interpreter importing kg.build (what precedes any build)."""
+    code = "import time; t = time.perf_counter(); import kg.build; print(time.perf_counter() - t)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    return round(float(done.stdout.strip().splitlines()[-1]), 3)
+
+
+def corpus_bench(plans: int, seed: int, plans_dir: Path) -> tuple[dict[str, Any], list[plangen.GeneratedPlan]]:
+    clock = time.perf_counter()
+    vocab = plangen.load_vocab(ROOT / "ontology")
+    corpus = plangen.generate_corpus(vocab, plans, seed)
+    generate_s = time.perf_counter() - clock
+    plangen.write_corpus(corpus, plans_dir)
+    clock = time.perf_counter()
+    problems = [problem for plan in corpus for problem in plangen.check_plan(plan)]
+    check_s = time.perf_counter() - clock
+    measures = [plan.measures for plan in corpus]
+    return {"plans": plans, "seed": seed, "generate_s": round(generate_s, 2), "check_parse_s": round(check_s, 2),
+            "tasks": sum(len(p.tasks) for p in corpus), "measures": sum(measures),
+            "measures_per_plan": {"mean": round(statistics.mean(measures), 1), "min": min(measures), "max": max(measures)},
+            "page_breaks": sum(p.page_breaks for p in corpus), "chars": sum(len(p.text) for p in corpus),
+            "issuers": len({p.issuer for p in corpus}), "parse_mismatches": len(problems),
+            "mismatch_examples": problems[:20]}, corpus
+
+
+def validation_sample(plans_dir: Path, count: int) -> dict[str, Any]:
+    """SHACL validation (pyshacl) of the first ``count`` generated plans, through build()."""
+    files = sorted(plans_dir.glob("*.txt"))[:count]
+    with tempfile.TemporaryDirectory(prefix="policykg-bench-") as tmp:
+        sample = Path(tmp) / "plans"
+        sample.mkdir()
+        for path in files:
+            shutil.copy(path, sample / path.name)
+        clock = time.perf_counter()
+        try:
+            result = build(Settings(seeds_dir=sample, data_dir=Path(tmp) / "data", validate=True))
+        except Exception as error:  # a non-conforming graph is a finding, not a crash
+            return {"plans": len(files), "conforms": False, "error": str(error)[:2000],
+                    "wall_s": round(time.perf_counter() - clock, 2)}
+        manifest = result.manifest
+    return {"plans": len(files), "conforms": True, "wall_s": round(time.perf_counter() - clock, 2),
+            "validate_s": manifest["timings"].get("validate_s"), "timings": manifest["timings"],
+            "quads": manifest["quads"], "plan_triples": sum(p["triples"] for p in manifest["plans"])}
+
+
+def child(mode: str, job: dict[str, Any]) -> dict[str, Any]:
+    """Run bench/worker.py MODE in a fresh interpreter; wall_s here includes its start-up."""
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as handle:
+        json.dump(job, handle, ensure_ascii=False)
+    clock = time.perf_counter()
+    try:
+        done = subprocess.run([sys.executable, str(BENCH / "worker.py"), mode, handle.name],
+                              capture_output=True, text=True, cwd=ROOT)
+    finally:
+        os.unlink(handle.name)
+    if done.returncode != 0:
+        raise RuntimeError(f"worker {mode} failed ({done.returncode}):\n{done.stderr[-4000:]}")
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result["process_wall_s"] = round(time.perf_counter() - clock, 2)
+    return result
+
+
+def bound_queries() -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+    """Every canned query, its parameters bound to the query's own example values."""
+    texts, values = {}, {}
+    for name, query in load_queries().items():
+        values[name] = {param.name: param.example for param in query.params}
+        texts[name] = query.bind(values[name])
+    return texts, values
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--plans", type=int, default=1000, help="generated plans to build (default 1000)")
+    parser.add_argument("--seed", type=int, default=42, help="generator seed (default 42)")
+    parser.add_argument("--reps", type=int, default=5, help="timed runs per measurement (default 5)")
+    parser.add_argument("--skip-rdflib", action="store_true", help="skip the rdflib comparison (slow at 1M quads)")
+    parser.add_argument("--out", type=Path, help="result file (default bench/results/build.json for 1000 plans, "
+                                                 "bench/out/build-N.json otherwise)")
+    args = parser.parse_args(argv)
+    if args.out is None:
+        args.out = BENCH / "results" / "build.json" if args.plans == 1000 else OUT / f"build-{args.plans}.json"
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    started = time.perf_counter()
+    plans_dir, data_dir = OUT / "plans", OUT / "data"
+    results: dict[str, Any] = {
+        "benchmark": "policykg build", "run_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "machine": machine_info(),
+        "parameters": {"plans": args.plans, "seed": args.seed, "reps": args.reps, "skip_rdflib": args.skip_rdflib,
+                       "validation_sample": VALIDATION_SAMPLE, "plans_dir": str(plans_dir.relative_to(ROOT)),
+                       "data_dir": str(data_dir.relative_to(ROOT))},
+    }
+    print(f"seed: {args.reps} runs each …", flush=True)
+    results["seed"] = seed_bench(args.reps)
+    results["seed"]["import_kg_build_s"] = import_time()
+    print(f"generating {args.plans} plans …", flush=True)
+    results["corpus"], _ = corpus_bench(args.plans, args.seed, plans_dir)
+    print(f"SHACL validation of {VALIDATION_SAMPLE} plans …", flush=True)
+    results["validation_sample"] = validation_sample(plans_dir, VALIDATION_SAMPLE)
+    print(f"building {args.plans} plans in a subprocess (validation off) …", flush=True)
+    shutil.rmtree(data_dir, ignore_errors=True)
+    results["build"] = child("build", {"seeds_dir": str(plans_dir), "data_dir": str(data_dir)})
+    texts, values = bound_queries()
+    results["query_params"] = {name: bound for name, bound in values.items() if bound}
+    print("queries on Oxigraph (read-only store) …", flush=True)
+    job = {"data_dir": str(data_dir), "queries": texts, "reps": args.reps, "dump_path": str(OUT / "dump.nq")}
+    results["oxigraph"] = child("oxigraph", job)
+    if not args.skip_rdflib:
+        print("queries on rdflib Dataset (in memory) — slow …", flush=True)
+        results["rdflib"] = child("rdflib", job)
+    results["total_bench_s"] = round(time.perf_counter() - started, 1)
+    print_report(results)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print(f"\nwrote {args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
