@@ -13,9 +13,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 import networkx as nx
-import pyoxigraph as ox
 
-from kg.sparql import execute
+from kg.backend import GraphBackend
 
 KIND_WEIGHTS = {"field": 3.0, "partner": 3.0, "place": 2.0, "instrument": 2.0, "unit": 1.0, "task": 1.5}
 _NEIGHBOURS = """
@@ -51,12 +50,12 @@ class MeasureNetwork:
         self.graph = graph
 
     @classmethod
-    def from_store(cls, store: ox.Store) -> MeasureNetwork:
+    def from_backend(cls, backend: GraphBackend) -> MeasureNetwork:
         graph = nx.Graph()
-        for row in execute(store, _NEIGHBOURS):
-            measure, entity = row["measure"].value, row["entity"].value
-            kind = row["kind"].value
-            label = row["label"].value if row["label"] is not None else entity.rsplit("/", 1)[-1]
+        for row in backend.select(_NEIGHBOURS):
+            measure, entity = row["measure"]["value"], row["entity"]["value"]
+            kind = row["kind"]["value"]
+            label = row["label"]["value"] if "label" in row else entity.rsplit("/", 1)[-1]
             graph.add_node(measure, kind="measure")
             if entity not in graph or "label" not in graph.nodes[entity]:
                 graph.add_node(entity, kind=kind, label=label)

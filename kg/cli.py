@@ -254,6 +254,27 @@ def _legs(text: str) -> tuple[str, ...]:
     return chosen
 
 
+@app.command()
+@user_errors
+def serve(
+    host: Annotated[str | None, typer.Option(help="address to bind (default 127.0.0.1)")] = None,
+    port: Annotated[int | None, typer.Option(help="port (default 8000)")] = None,
+    store: Annotated[str | None, typer.Option("--store", help="query URL of a remote SPARQL 1.1 store")] = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Serve the JSON API, the SPARQL endpoint, linked data and the web page."""
+    import uvicorn
+
+    from api.app import create_app
+
+    settings = Settings.from_env(host=host, port=port, data_dir=data_dir, store_url=store)
+    from kg.store import current_build
+
+    current_build(settings.data_dir)  # fail now, with the message, rather than in the lifespan
+    typer.echo(f"PolicyKG on http://{settings.host}:{settings.port}/  (API docs: /docs, SPARQL: /sparql)")
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="warning")
+
+
 @app.command("settings")
 def show_settings() -> None:
     """List the settings and their environment variables."""

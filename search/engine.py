@@ -66,6 +66,7 @@ class SearchEngine:
                 self._rows_naming.setdefault(key, []).append(row)
             for key in closure - direct:
                 self._rows_within.setdefault(key, []).append(row)
+        self._rows_by_iri = {d.iri: d.row for d in documents}
         self._types = np.array([d.deadline_type for d in documents])
         self._ends = np.array([d.deadline_end or "" for d in documents])
 
@@ -74,6 +75,15 @@ class SearchEngine:
         read_manifest(folder, model=encoder.name, graph_built_at=graph_built_at)
         return cls(load_documents(folder), BM25.load(folder), VectorIndex.load(folder / "vectors.faiss"),
                    KnowledgeBase.load(folder / "knowledge.json"), encoder, **options)
+
+    def similar(self, iri: str, k: int = 10) -> list[tuple[str, float]]:
+        """Measures whose passages lie nearest to this one's in the embedding space."""
+        row = self._rows_by_iri.get(iri)
+        if row is None:
+            raise KeyError(iri)
+        vector = self.vectors.index.reconstruct(row)
+        scores, ids = self.vectors.search(vector, min(k + 1, len(self.documents)))
+        return [(self.documents[i].iri, float(s)) for s, i in zip(scores, ids) if i >= 0 and i != row][:k]
 
     def warm_up(self) -> None:
         self.search("科技创新", k=1)

@@ -1,0 +1,158 @@
+"""JSON lookups over the graph for /api: plans, measures, tasks, units, fields, partners, places.
+
+Every answer comes from SPARQL through the graph service, so the same code serves the embedded
+store and a remote one. Measure details are cached: the graph is read-only while served.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from functools import lru_cache
+from typing import Any
+
+from kg.backend import Row
+from kg.service import GraphService
+
+KINDS = {"units": "Unit", "fields": "Field", "partners": "Partner", "places": "Place", "instruments": "Instrument"}
+_LINKS = {"field": "pko:field", "partner": "pko:partner", "place": "pko:place", "instrument": "pko:instrument"}
+
+
+class NotFound(LookupError):
+    """An unknown plan, measure, task or entity; the message names it."""
+
+
+def _v(row: Row, name: str) -> Any:
+    term = row.get(name)
+    if term is None:
+        return None
+    datatype = term.get("datatype", "")
+    if datatype.endswith(("#integer", "#int")):
+        return int(term["value"])
+    if datatype.endswith("#decimal") or datatype.endswith("#double"):
+        return float(term["value"])
+    if datatype.endswith("#boolean"):
+        return term["value"] == "true"
+    return term["value"]
+
+
+def _iri(value: str) -> str:
+    return "<" + value.replace(">", "%3E") + ">"
+
+
+class Catalog:
+    def __init__(self, graph: GraphService) -> None:
+        self.graph = graph
+        self.base = graph.base
+        self._measures: dict[str, dict[str, str]] = defaultdict(dict)  # plan → number/seq → IRI
+        rows = graph.select("SELECT ?m ?id ?seq ?number WHERE { ?m a pko:Measure ; pko:seq ?seq ; pko:plan ?p . "
+                            "?p dcterms:identifier ?id OPTIONAL { ?m eli:number ?number } }")
+        numbers: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        for row in rows:
+            plan, iri = _v(row, "id"), _v(row, "m")
+            self._measures[plan][f"#{_v(row, 'seq')}"] = iri
+            if _v(row, "number") is not None:
+                numbers[plan][_v(row, "number")].append(iri)
+        for plan, by_number in numbers.items():
+            for number, iris in by_number.items():
+                if len(iris) == 1:  # numbering restarted per task: such numbers need the seq form
+                    self._measures[plan][number] = iris[0]
+        self.detail = lru_cache(maxsize=4096)(self._detail)  # type: ignore[method-assign]
+
+    def plans(self) -> list[dict[str, Any]]:
+        rows = self.graph.select(
+            "SELECT ?plan ?id ?title ?issued ?issuer ?issuer_label (COUNT(DISTINCT ?t) AS ?tasks) "
+            "(COUNT(DISTINCT ?m) AS ?measures) WHERE { ?plan a pko:Plan ; dcterms:identifier ?id ; dcterms:title ?title . "
+            "OPTIONAL { ?plan dcterms:issued ?issued } OPTIONAL { ?plan eli:passed_by ?issuer . "
+            "?issuer skos:prefLabel ?issuer_label FILTER(LANGMATCHES(LANG(?issuer_label), 'zh')) } "
+            "OPTIONAL { ?t a pko:Task ; pko:plan ?plan } OPTIONAL { ?m a pko:Measure ; pko:plan ?plan } } "
+            "GROUP BY ?plan ?id ?title ?issued ?issuer ?issuer_label ORDER BY ?id")
+        return [{"id": _v(r, "id"), "iri": _v(r, "plan"), "title": _v(r, "title"), "issued": _v(r, "issued"),
+                 "issuer": _v(r, "issuer_label"), "issuer_iri": _v(r, "issuer"), "tasks": _v(r, "tasks"),
+                 "measures": _v(r, "measures")} for r in rows]
+
+    def measure_iri(self, plan: str, number: str) -> str:
+        if plan not in self._measures:
+            raise NotFound(f"no plan {plan!r}")
+        iri = self._measures[plan].get(number) or self._measures[plan].get(f"#{number.lstrip('#')}")
+        if iri is None:
+            raise NotFound(f"plan {plan!r} has no measure {number!r}")
+        return iri
+
+    def measures(self, *, plan: str | None = None, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
+        where = f"?m pko:plan ?p . ?p dcterms:identifier {_literal(plan)} ." if plan else ""
+        rows = self.graph.select(
+            "SELECT ?m ?id ?seq ?number ?text ?task_id ?task_title WHERE { ?m a pko:Measure ; pko:seq ?seq ; "
+            f"pko:text ?text ; pko:plan ?p ; pko:task ?t . ?p dcterms:identifier ?id . {where} ?t eli:id_local ?task_id ; "
+            f"dcterms:title ?task_title . OPTIONAL {{ ?m eli:number ?number }} }} ORDER BY ?id ?seq LIMIT {int(limit)} "
+            f"OFFSET {int(offset)}")
+        return [{"iri": _v(r, "m"), "plan": _v(r, "id"), "seq": _v(r, "seq"), "number": _v(r, "number"),
+                 "text": _v(r, "text"), "task": _v(r, "task_id"), "task_title": _v(r, "task_title")} for r in rows]
+
+    def _detail(self, iri: str) -> dict[str, Any]:
+        node = _iri(iri)
+        rows = self.graph.select(
+            "SELECT * WHERE { " + node + " pko:seq ?seq ; pko:text ?text ; pko:task ?task ; pko:plan ?plan . "
+            "?plan dcterms:identifier ?plan_id ; dcterms:title ?plan_title . "
+            "OPTIONAL { " + node + " eli:number ?number } OPTIONAL { " + node + " pko:numberRaw ?number_raw } "
+            "?task eli:id_local ?task_id ; dcterms:title ?task_title ; pko:deadline ?d . "
+            "OPTIONAL { ?section eli:has_part ?task ; a pko:Section ; dcterms:title ?section_title ; eli:number ?section_number } "
+            "OPTIONAL { ?d rdfs:label ?deadline_raw } OPTIONAL { ?d pko:deadlineType/skos:notation ?deadline_type } "
+            "OPTIONAL { ?d pko:deadlineValue ?deadline_value } OPTIONAL { ?d pko:dueBy ?due_by } "
+            "OPTIONAL { " + node + " pko:sourceSpan/oa:hasSelector ?sel . ?sel a oa:TextPositionSelector ; "
+            "oa:start ?start ; oa:end ?end } }")
+        if not rows:
+            raise NotFound(f"no measure {iri}")
+        r = rows[0]
+        detail: dict[str, Any] = {
+            "iri": iri, "plan": _v(r, "plan_id"), "plan_title": _v(r, "plan_title"), "seq": _v(r, "seq"),
+            "number": _v(r, "number"), "number_raw": _v(r, "number_raw"), "text": _v(r, "text"),
+            "task": {"iri": _v(r, "task"), "id": _v(r, "task_id"), "title": _v(r, "task_title")},
+            "section": {"number": _v(r, "section_number"), "title": _v(r, "section_title")},
+            "deadline": {"raw": _v(r, "deadline_raw"), "type": _v(r, "deadline_type"),
+                         "value": _v(r, "deadline_value"), "due_by": _v(r, "due_by")},
+            "source_span": {"start": _v(r, "start"), "end": _v(r, "end")},
+        }
+        task = _iri(detail["task"]["iri"])
+        units = self.graph.select(
+            "SELECT ?role ?unit ?label WHERE { { " + task + " pko:leadUnit ?unit BIND('lead' AS ?role) } UNION { "
+            + task + " pko:supportingUnit ?unit BIND('supporting' AS ?role) } ?unit skos:prefLabel ?label "
+            "FILTER(LANGMATCHES(LANG(?label), 'zh')) }")
+        detail["lead_units"] = [self._ref(u, "unit") for u in units if _v(u, "role") == "lead"]
+        detail["supporting_units"] = [self._ref(u, "unit") for u in units if _v(u, "role") == "supporting"]
+        entities = self.graph.select(
+            "SELECT ?kind ?e ?label ?label_en WHERE { VALUES (?kind ?p) { " +
+            " ".join(f"('{k}' {p})" for k, p in _LINKS.items()) + " } " + node + " ?p ?e . "
+            "?e skos:prefLabel ?label FILTER(LANGMATCHES(LANG(?label), 'zh')) "
+            "OPTIONAL { ?e skos:prefLabel ?label_en FILTER(LANGMATCHES(LANG(?label_en), 'en')) } }")
+        for kind in _LINKS:
+            detail[kind + "s"] = [self._ref(e, kind) for e in entities if _v(e, "kind") == kind]
+        targets = self.graph.select(
+            "SELECT ?t ?value ?unit ?qualifier ?bound ?approximate ?role ?raw WHERE { " + node + " pko:target ?t . "
+            "?t schema:value ?value ; schema:unitText ?unit ; pko:role ?role ; rdfs:label ?raw . "
+            "OPTIONAL { ?t pko:qualifier ?qualifier } OPTIONAL { ?t pko:bound ?bound } "
+            "OPTIONAL { ?t pko:approximate ?approximate } } ORDER BY ?t")
+        detail["targets"] = [{"quantity": _v(t, "value"), "unit": _v(t, "unit"), "qualifier": _v(t, "qualifier"),
+                              "bound": _v(t, "bound"), "approximate": _v(t, "approximate"), "role": _v(t, "role"),
+                              "raw": _v(t, "raw")} for t in targets]
+        return detail
+
+    def _ref(self, row: Row, kind: str) -> dict[str, Any]:
+        iri = _v(row, "unit") or _v(row, "e")
+        ref = {"iri": iri, "id": self.entity_id(iri), "label": _v(row, "label")}
+        if _v(row, "label_en"):
+            ref["label_en"] = _v(row, "label_en")
+        return ref
+
+    def entity_id(self, iri: str) -> str:
+        """``field/quantum-technology`` → ``quantum-technology`` (the {id} of /api/fields/{id})."""
+        key = iri[len(self.base):] if iri.startswith(self.base) else iri
+        return key.split("/", 1)[1] if "/" in key else key
+
+    def entity_iri(self, collection: str, entity_id: str) -> str:
+        return f"{self.base}{collection[:-1]}/{entity_id}"
+
+
+def _literal(value: str | None) -> str:
+    import pyoxigraph as ox
+
+    return str(ox.Literal(value or ""))

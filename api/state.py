@@ -1,0 +1,42 @@
+"""What a running service holds: loaded once in the app's lifespan, kept on ``app.state``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from api.catalog import Catalog
+from api.sparql_runner import RemoteEndpoint, WorkerPool
+from kg.backend import RemoteBackend
+from kg.service import GraphService
+from kg.settings import Settings
+from search.service import SearchService
+
+
+@dataclass
+class Artifacts:
+    settings: Settings
+    graph: GraphService
+    catalog: Catalog
+    search: SearchService | None  # None when the build has no index (e.g. a graph loaded by tests)
+    runner: WorkerPool | RemoteEndpoint
+    search_problem: str | None = None
+
+    @classmethod
+    def open(cls, settings: Settings) -> Artifacts:
+        backend = RemoteBackend(settings.store_url, timeout_s=settings.query_timeout_s) if settings.store_url else None
+        graph = GraphService.open(settings, backend=backend)
+        search, problem = None, None
+        try:
+            search = SearchService.open(settings, build=graph.build)
+            search.engine.warm_up()
+        except Exception as error:  # noqa: BLE001 - the graph is still served; /api/search explains
+            problem = str(error)
+        runner: Any
+        if settings.store_url:
+            runner = RemoteEndpoint(settings.store_url, timeout_s=settings.query_timeout_s)
+        else:
+            runner = WorkerPool(str(graph.build.store_path), workers=settings.sparql_workers,
+                                timeout_s=settings.query_timeout_s)
+        return cls(settings=settings, graph=graph, catalog=Catalog(graph), search=search, runner=runner,
+                   search_problem=problem)
