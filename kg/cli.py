@@ -284,3 +284,7 @@ def show_settings() -> None:
 
 def main() -> None:
     app()
+
+
+if __name__ == "__main__":
+    main()
