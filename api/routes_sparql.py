@@ -87,7 +87,8 @@ async def _answer(request: Request, params: dict[str, list[str]], queries: list[
     artifacts = request.app.state.artifacts
     job = {"query": query, "results_format": results_format or "json", "rdf_format": rdf_format or "turtle",
            "row_cap": artifacts.settings.row_cap, "default_graphs": params.get("default-graph-uri", []),
-           "named_graphs": params.get("named-graph-uri", [])}
+           "named_graphs": params.get("named-graph-uri", []),
+           "base_iri": str(request.url.replace(query=""))}  # relative IRIs resolve against the endpoint
     if hasattr(artifacts.runner, "query_url"):
         outcome = await artifacts.runner.run(job, accept or "*/*")
     else:

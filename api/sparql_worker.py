@@ -34,7 +34,7 @@ def serve_queries(connection: Connection, store_path: str) -> None:
 
 
 def run_query(store: ox.Store, request: dict[str, Any]) -> dict[str, Any]:
-    options: dict[str, Any] = {"prefixes": PREFIXES}
+    options: dict[str, Any] = {"prefixes": PREFIXES, "base_iri": request.get("base_iri")}
     if request.get("default_graphs"):
         options["default_graph"] = [ox.NamedNode(g) for g in request["default_graphs"]]
     else:
