@@ -18,6 +18,7 @@ from api.routes_api import router as api_router
 from api.routes_sparql import router as sparql_router
 from api.state import Artifacts
 from kg.settings import Settings
+from kg.sparql import SparqlError
 from kg.store import current_build
 
 
@@ -59,6 +60,10 @@ def create_app(settings: Settings | None = None, artifacts: Artifacts | None = N
     @app.exception_handler(NotFound)
     async def not_found(request: Request, error: NotFound) -> Response:
         return JSONResponse({"detail": str(error)}, status_code=404)
+
+    @app.exception_handler(SparqlError)
+    async def bad_query(request: Request, error: SparqlError) -> Response:
+        return JSONResponse({"detail": str(error)}, status_code=400)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, error: RequestValidationError) -> Response:

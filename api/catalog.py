@@ -11,6 +11,7 @@ from functools import lru_cache
 from typing import Any
 
 from kg.backend import Row
+from kg.iri import encode_path
 from kg.service import GraphService
 
 KINDS = {"units": "Unit", "fields": "Field", "partners": "Partner", "places": "Place", "instruments": "Instrument"}
@@ -149,7 +150,7 @@ class Catalog:
         return key.split("/", 1)[1] if "/" in key else key
 
     def entity_iri(self, collection: str, entity_id: str) -> str:
-        return f"{self.base}{collection[:-1]}/{entity_id}"
+        return f"{self.base}{collection[:-1]}/{encode_path(entity_id)}"
 
 
 def _literal(value: str | None) -> str:

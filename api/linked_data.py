@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from api.catalog import _iri
 from api.negotiation import RDF_MEDIA, RDF_TYPES, choose
+from kg.iri import encode_path
 
 
 def linked_data_router(base: str) -> APIRouter:
@@ -19,7 +20,7 @@ def linked_data_router(base: str) -> APIRouter:
 
     @router.get(prefix + "/{path:path}", summary="Dereference an IRI of the graph")
     def describe(request: Request, path: str) -> Response:
-        iri = base + path
+        iri = base + encode_path(path)
         graph = request.app.state.artifacts.graph
         node = _iri(iri)
         offered = {**RDF_TYPES, "text/html": "html", "application/xhtml+xml": "html"}
