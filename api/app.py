@@ -10,12 +10,15 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.catalog import NotFound
 from api.linked_data import linked_data_router
 from api.routes_api import router as api_router
+from api.pages import STATIC
 from api.routes_sparql import router as sparql_router
+from api.web import router as web_router
 from api.state import Artifacts
 from kg.settings import Settings
 from kg.sparql import SparqlError
@@ -88,6 +91,8 @@ def create_app(settings: Settings | None = None, artifacts: Artifacts | None = N
                 "plans": loaded.graph.plan_ids, "search": loaded.search is not None}
 
     app.include_router(api_router)
+    app.include_router(web_router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(sparql_router)
     app.include_router(linked_data_router(_base(settings, artifacts)))
     return app

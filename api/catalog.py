@@ -57,6 +57,10 @@ class Catalog:
             for number, iris in by_number.items():
                 if len(iris) == 1:  # numbering restarted per task: such numbers need the seq form
                     self._measures[plan][number] = iris[0]
+        self.measure_keys: dict[str, tuple[str, str]] = {}  # IRI → (plan, number or #seq) for page links
+        for plan, keys in self._measures.items():
+            for key, iri in sorted(keys.items(), key=lambda item: item[0].startswith("#")):
+                self.measure_keys.setdefault(iri, (plan, key))
         self.detail = lru_cache(maxsize=4096)(self._detail)  # type: ignore[method-assign]
 
     def plans(self) -> list[dict[str, Any]]:
@@ -157,3 +161,18 @@ def _literal(value: str | None) -> str:
     import pyoxigraph as ox
 
     return str(ox.Literal(value or ""))
+
+
+def source_passage(catalog: Catalog, plan: str, start: int, end: int, context: int = 200) -> dict[str, Any]:
+    """The measure's passage in the source text with some text either side."""
+    if plan not in catalog._measures:
+        raise NotFound(f"no plan {plan!r}")
+    rows = catalog.graph.select(
+        "SELECT ?text WHERE { ?p dcterms:identifier " + _literal(plan) + " ; dcterms:source ?s . ?s pko:sourceText ?text }")
+    if not rows:
+        raise NotFound(f"plan {plan!r} has no source text")
+    text = _v(rows[0], "text")
+    if not 0 <= start <= end <= len(text):
+        raise NotFound(f"span {start}–{end} lies outside the source text of {plan!r} ({len(text)} characters)")
+    return {"plan": plan, "start": start, "end": end, "before": text[max(0, start - context) : start],
+            "passage": text[start:end], "after": text[end : end + context]}

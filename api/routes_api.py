@@ -8,7 +8,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request
 
-from api.catalog import NotFound
+from api.catalog import NotFound, source_passage
+from api.pages import page_for
 from api.entities import entity_detail, entity_list, task_detail, tasks
 from api.related import related_measures
 from kg.queries import QueryError, get_query, load_queries
@@ -27,7 +28,9 @@ def _artifacts(request: Request) -> Any:
 def search(request: Request, q: Annotated[str, Query(min_length=1, max_length=10_000, description="the question")],
            k: Annotated[int, Query(ge=1, le=100)] = 10, plan: str | None = None, section: str | None = None,
            unit: str | None = None, field: str | None = None, place: str | None = None,
-           partner: str | None = None, due_before: Month = None, due_after: Month = None) -> dict[str, Any]:
+           partner: str | None = None, due_before: Month = None, due_after: Month = None,
+           deadline_type: Annotated[str | None, Query(pattern="^(month|quarter|year|range|ongoing|none)$")] = None,
+           ) -> dict[str, Any]:
     artifacts = _artifacts(request)
     if artifacts.search is None:
         raise HTTPException(503, f"search is not available: {artifacts.search_problem}")
@@ -35,7 +38,7 @@ def search(request: Request, q: Annotated[str, Query(min_length=1, max_length=10
 
     try:
         filters = Filters(plan=plan, section=section, unit=unit, field=field, place=place, partner=partner,
-                          due_before=due_before, due_after=due_after)
+                          due_before=due_before, due_after=due_after, deadline_type=deadline_type)
         response = artifacts.search.search(q, k=k, filters=filters)
     except (SearchError, FilterError) as error:
         raise HTTPException(400, str(error)) from None
@@ -45,6 +48,25 @@ def search(request: Request, q: Annotated[str, Query(min_length=1, max_length=10
 @router.get("/plans", summary="The plans: id (the {plan} of other paths), title, issuer, size")
 def plans(request: Request) -> list[dict[str, Any]]:
     return _artifacts(request).catalog.plans()
+
+
+@router.get("/plans/{plan}/source", summary="A passage of a plan's source text, with context either side")
+def source(request: Request, plan: str, start: Annotated[int, Query(ge=0)], end: Annotated[int, Query(ge=0)],
+           context: Annotated[int, Query(ge=0, le=2000)] = 200) -> dict[str, Any]:
+    return source_passage(_artifacts(request).catalog, plan, start, end, context)
+
+
+@router.get("/neighbourhood", summary="Nodes and edges around a measure or entity, for the graph view")
+def neighbourhood(request: Request, iri: Annotated[str, Query(min_length=1, max_length=2000)],
+                  limit: Annotated[int, Query(ge=2, le=200)] = 40) -> dict[str, Any]:
+    artifacts = _artifacts(request)
+    try:
+        nodes, edges = artifacts.graph.network().neighbourhood(iri, limit)
+    except KeyError:
+        raise NotFound(f"the graph view knows no node {iri}") from None
+    for node in nodes:
+        node["href"] = page_for(artifacts.catalog, node["id"], node["kind"])
+    return {"center": iri, "nodes": nodes, "edges": edges}
 
 
 @router.get("/measures", summary="Measures, in document order")
@@ -80,7 +102,7 @@ def task(request: Request, plan: str, task_id: str) -> dict[str, Any]:
 
 @router.get("/queries", summary="The canned analyst queries and their parameters")
 def queries() -> list[dict[str, Any]]:
-    return [{"name": q.name, "title": q.title, "description": q.description,
+    return [{"name": q.name, "title": q.title, "description": q.description, "text": q.text,
              "params": [asdict(p) for p in q.params]} for q in load_queries().values()]
 
 

@@ -44,6 +44,9 @@ LEG_NAMES = ("bm25", "dense", "knowledge", "fusion")
 # Not dev questions: they reach code paths the dev set does not (reported apart from it).
 PROBES = ("10月底前完成的任务", "2022年底前完成的任务", "江苏省有哪些措施")
 EF_VALUES = (16, 96, 256)
+# The encoder's OpenMP threads: default (2 threads, active waiting), one thread, passive waiting.
+VARIANTS: dict[str, dict[str, str]] = {"query": {}, "query_omp1": {"OMP_NUM_THREADS": "1"},
+                                       "query_passive": {"OMP_WAIT_POLICY": "PASSIVE"}}
 JITTER_SIGMA = 0.01  # per-dimension noise: copies of one pool vector end up ~0.98 cosine from it
 
 
@@ -108,12 +111,16 @@ def w_seed_stages(job: dict[str, Any]) -> dict[str, Any]:
     manifest = build_index(settings.data_dir / "index", documents, knowledge, encoder, graph_built_at="bench",
                            cache=settings.data_dir / "cache")
     laps("build_index_s")
+    from search.index import tokenizer_for
+    clock = time.perf_counter()
+    tokenizer_for(knowledge).tokens("科技创新")
+    jieba_init_s = time.perf_counter() - clock
     model = getattr(encoder, "_model", None)
     tokens = [model.token_count(d.dense_text()) for d in documents] if hasattr(model, "token_count") else [0]
     total = sum(v for k, v in laps.times.items() if k != "imports_s")
     return {"stages_s": laps.times, "index_timings_s": manifest["timings"], "total_s": round(total, 3),
             "documents": len(documents), "passage_tokens_mean": round(statistics.mean(tokens), 1),
-            "peak_rss_mb": peak_rss_mb()}
+            "jieba_init_again_s": round(jieba_init_s, 3), "peak_rss_mb": peak_rss_mb()}
 
 
 def w_seed_build(job: dict[str, Any]) -> dict[str, Any]:
@@ -264,6 +271,7 @@ def time_config(engine: Any, questions: list[str], reps: int, legs: tuple[str, .
     total: list[float] = []
     per_leg: dict[str, list[float]] = {leg: [] for leg in LEG_NAMES}
     per_question: dict[str, list[float]] = {q: [] for q in questions}
+    dense_hits = 0
     for _ in range(reps):
         for question in questions:
             clock = time.perf_counter()
@@ -271,11 +279,13 @@ def time_config(engine: Any, questions: list[str], reps: int, legs: tuple[str, .
             elapsed = (time.perf_counter() - clock) * 1000
             total.append(elapsed)
             per_question[question].append(elapsed)
+            dense_hits += any("dense" in hit["why"]["legs"] for hit in response.results)
             for leg in LEG_NAMES:
                 per_leg[leg].append(response.timings_ms.get(leg, 0.0))
     return {"e2e_ms": stats(total), "legs_p50_ms": {k: round(statistics.median(v), 2) for k, v in per_leg.items()},
             "legs_mean_ms": {k: round(statistics.mean(v), 2) for k, v in per_leg.items()},
-            "per_question_p50_ms": {q: round(statistics.median(v), 2) for q, v in per_question.items()}}
+            "per_question_p50_ms": {q: round(statistics.median(v), 2) for q, v in per_question.items()},
+            "dense_in_results": round(dense_hits / len(total), 3)}
 
 
 def hnsw_report(engine: Any, questions: list[str], jittered: str, reps: int) -> dict[str, Any]:
@@ -309,11 +319,13 @@ def hnsw_report(engine: Any, questions: list[str], jittered: str, reps: int) -> 
                 scores, ids = index.search(queries, k)
                 rec[k] = (np.mean([len(set(ids[i, :10]) & set(exact_ids[i])) / 10 for i in range(len(queries))]),
                           np.mean([(scores[i, :10] >= exact_scores[i, 9] - 1e-5).sum() / 10 for i in range(len(queries))]))
+            returned = {k: float(np.mean([(index.search(q[None, :], k)[1] >= 0).sum() for q in queries])) for k in (200, 1000)}
             config = time_config(engine, questions, reps, CONFIGS["full"])
             rows.append({"ef_search": ef, "recall10_ids": round(float(rec[10][0]), 4),
                          "recall10_ties": round(float(rec[10][1]), 4), "engine_k200_recall10_ids": round(float(rec[200][0]), 4),
                          "engine_k200_recall10_ties": round(float(rec[200][1]), 4), "hnsw_k10_ms": stats(lat),
-                         "full_e2e_ms": config["e2e_ms"], "full_dense_p50_ms": config["legs_p50_ms"]["dense"]})
+                         "full_e2e_ms": config["e2e_ms"], "full_dense_p50_ms": config["legs_p50_ms"]["dense"],
+                         "returned_k200": returned[200], "returned_k1000": returned[1000]})
         report[name] = {"exact_flat_k10_ms": stats(exact_ms), "by_ef": rows}
     engine.vectors = served
     return report
@@ -400,10 +412,9 @@ def seed_section(reps: int) -> dict[str, Any]:
     built = result["build_new_process_warm_cache"]
     job = {"index": built["index"], "built_at": built["built_at"], "reps": reps, "configs": list(CONFIGS),
            "probes": list(PROBES)}
-    print(f"seed: queries, 24 questions × {reps} reps per configuration …", flush=True)
-    result["query"] = child("query", job)
-    print("seed: queries again with OMP_NUM_THREADS=1 …", flush=True)
-    result["query_omp1"] = child("query", {**job, "configs": ["full"], "probes": []}, env={"OMP_NUM_THREADS": "1"})
+    for key, env in VARIANTS.items():
+        print(f"seed: queries ({key}), 24 questions × {reps} reps per configuration …", flush=True)
+        result[key] = child("query", job if not env else {**job, "configs": ["full"], "probes": []}, env=env)
     result["loadavg_after"] = loadavg()
     return result
 
@@ -420,6 +431,9 @@ def scale_section(docs: int, pool: int, reps: int, seed: int, keep_cache: bool) 
            "probes": list(PROBES), "jittered": str(folder / "jittered.faiss")}
     print(f"scale: queries, 24 questions × {reps} reps per configuration …", flush=True)
     result["query"] = child("query", job)
+    print("scale: queries with OMP_NUM_THREADS=1 …", flush=True)
+    result["query_omp1"] = child("query", {**job, "configs": ["full", "bm25"], "probes": [], "jittered": None},
+                                 env=VARIANTS["query_omp1"])
     result["loadavg_after"] = loadavg()
     return result
 
@@ -443,19 +457,20 @@ def query_table(query: dict[str, Any], title: str) -> str:
         e, legs = c["e2e_ms"], c["legs_p50_ms"]
         cells = [f"{legs[leg]:.1f} ({100 * legs[leg] / e['p50']:.0f}%)" for leg in LEG_NAMES]
         rest = e["p50"] - sum(legs.values())
-        rows.append([name, e["n"], e["p50"], e["p95"], e["p99"], e["max"], *cells, f"{rest:.1f}"])
+        rows.append([name, e["n"], e["p50"], e["p95"], e["p99"], e["max"], *cells, f"{rest:.1f}",
+                     f"{100 * c['dense_in_results']:.0f}%"])
     enc = query["encoder_ms"]
-    rows.append(["query encoder alone", enc["n"], enc["p50"], enc["p95"], enc["p99"], enc["max"], "", "", "", "", ""])
+    rows.append(["query encoder alone", enc["n"], enc["p50"], enc["p95"], enc["p99"], enc["max"], *[""] * 6])
     return _table([title, "runs", "p50 ms", "p95", "p99", "max", "bm25 p50 (share)", "dense", "knowledge", "fusion",
-                   "other ms"], rows)
+                   "other ms", "dense in top 10"], rows)
 
 
 def print_seed(seed: dict[str, Any]) -> None:
     st = seed["stages_cold"]
     cold, warm = seed["build_cold_then_warm"], seed["build_new_process_warm_cache"]
     rows = [["index pipeline, cold (steps; no RDF graph/store)", _s(st["total_s"]),
-             f"{_stages(st['stages_s'])}; build_index = {_stages(st['index_timings_s'])}; "
-             f"process wall {_s(st['process_wall_s'])}"],
+             f"{_stages(st['stages_s'])}; build_index = {_stages(st['index_timings_s'])} (jieba init alone, "
+             f"again: {_s(st['jieba_init_again_s'])}); process wall {_s(st['process_wall_s'])}"],
             ["build() cold: new process, empty cache", _s(cold["runs"][0]["wall_s"]),
              f"{_stages(cold['runs'][0]['timings_s'])}; index = {_stages(cold['runs'][0]['index_timings_s'])}; "
              f"imports {_s(cold['imports_s'])}"],
@@ -466,8 +481,8 @@ def print_seed(seed: dict[str, Any]) -> None:
              f"process wall {_s(warm['process_wall_s'])}"]]
     print(_table([f"seed index build ({st['documents']} measures, {st['passage_tokens_mean']} tokens/passage)",
                   "wall", "stages"], rows))
-    for key, label in (("query", "seed, warm"), ("query_omp1", "seed, OMP_NUM_THREADS=1")):
-        q = seed[key]
+    for key, env in VARIANTS.items():
+        q, label = seed[key], "seed, warm" + "".join(f", {k}={v}" for k, v in env.items())
         print(f"\n{label}: engine load {_s(q['load_s'])}, first query {q['first_query_ms']} ms, "
               f"loadavg {q['loadavg_before']} → {q['loadavg_after']}")
         print(query_table(q, label))
@@ -498,6 +513,9 @@ def print_scale(scale: dict[str, Any]) -> None:
           f"peak {q['peak_rss_mb']:,.0f} MB, first query {q['first_query_ms']} ms, "
           f"loadavg {q['loadavg_before']} → {q['loadavg_after']}")
     print(query_table(q, f"{b['documents']:,} docs, warm"))
+    q1 = scale["query_omp1"]
+    print(f"\nloadavg {q1['loadavg_before']} → {q1['loadavg_after']}")
+    print(query_table(q1, f"{b['documents']:,} docs, OMP_NUM_THREADS=1"))
     hnsw = q.get("hnsw")
     if hnsw:
         rows = []
@@ -505,11 +523,12 @@ def print_scale(scale: dict[str, Any]) -> None:
             for r in hnsw[name]["by_ef"]:
                 rows.append([name, r["ef_search"], r["recall10_ids"], r["recall10_ties"], r["engine_k200_recall10_ties"],
                              r["hnsw_k10_ms"]["p50"], r["full_dense_p50_ms"], r["full_e2e_ms"]["p50"],
-                             hnsw[name]["exact_flat_k10_ms"]["p50"]])
+                             hnsw[name]["exact_flat_k10_ms"]["p50"], r["returned_k200"], r["returned_k1000"]])
         print(f"\nHNSW vs exact IndexFlatIP (configured ef_search {hnsw['configured_ef_search']}; "
               "'ties' counts a hit whose score reaches the exact 10th score)")
         print(_table(["vectors", "ef_search", "recall@10 ids", "recall@10 ties", "engine k=200 top10 ties",
-                      "HNSW k=10 p50 ms", "dense leg p50 ms", "full e2e p50 ms", "exact flat p50 ms"], rows))
+                      "HNSW k=10 p50 ms", "dense leg p50 ms", "full e2e p50 ms", "exact flat p50 ms", "ids returned k=200",
+                      "k=1000"], rows))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -56,7 +56,8 @@ class MeasureNetwork:
             measure, entity = row["measure"]["value"], row["entity"]["value"]
             kind = row["kind"]["value"]
             label = row["label"]["value"] if "label" in row else entity.rsplit("/", 1)[-1]
-            graph.add_node(measure, kind="measure")
+            if measure not in graph:
+                graph.add_node(measure, kind="measure", label="措施" + measure.rsplit("/", 1)[-1])
             if entity not in graph or "label" not in graph.nodes[entity]:
                 graph.add_node(entity, kind=kind, label=label)
             graph.add_edge(measure, entity, kind=kind)
@@ -92,3 +93,31 @@ class MeasureNetwork:
         """(iri, label, measures) of the entities of a kind named by the most measures."""
         nodes = [(n, d["label"], self.graph.degree(n)) for n, d in self.graph.nodes(data=True) if d.get("kind") == kind]
         return sorted(nodes, key=lambda item: (-item[2], item[1]))[:k]
+
+
+    def neighbourhood(self, iri: str, limit: int = 40) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+        """Nodes and edges around a measure (its entities, then measures sharing them) or around
+        an entity (its measures, then their other entities), at most ``limit`` nodes."""
+        if iri not in self.graph:
+            raise KeyError(iri)
+        nodes = [iri]
+        seen = {iri}
+        edges: list[tuple[str, str]] = []
+        for first in sorted(self.graph.neighbors(iri)):
+            if len(nodes) >= limit:
+                break
+            nodes.append(first)
+            seen.add(first)
+            edges.append((iri, first))
+        for first in list(nodes[1:]):
+            for second in sorted(self.graph.neighbors(first)):
+                if len(nodes) >= limit:
+                    break
+                if second not in seen:
+                    nodes.append(second)
+                    seen.add(second)
+                edges.append((first, second))
+        data = [{"id": n, "label": self.graph.nodes[n].get("label", ""), "kind": self.graph.nodes[n]["kind"]}
+                for n in nodes]
+        unique = sorted({(a, b) for a, b in edges if a in seen and b in seen})
+        return data, [{"source": a, "target": b} for a, b in unique]

@@ -1,0 +1,338 @@
+"""API benchmark: `policykg serve` (one uvicorn worker) under load from Debian `wrk` in its own
+process — measure detail, hybrid search, canned queries over /sparql (seed and 1M-triple graph)
+and service start. Prints tables and writes bench/results/api.json.
+
+    .venv/bin/python bench/api_bench.py [--duration 10] [--skip-1m]
+
+Targets are reported, never asserted. Scratch files go to bench/out/api/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+OUT = BENCH / "out" / "api"
+SEED_DATA = OUT / "seed"
+OTHER_1M = BENCH / "out" / "data"  # the build benchmark's 1,000-plan build, when it is there
+OWN_1M, OWN_PLANS = OUT / "data1000", OUT / "plans1000"
+QUESTIONS = ROOT / "tests" / "data" / "dev-questions.json"
+SPARQL_ACCEPT = {"Accept": "application/sparql-results+json"}
+LUA = """local paths = {%s}
+local i = 0
+request = function()
+  i = i %% #paths + 1
+  return wrk.format("GET", paths[i])
+end
+done = function(s, latency, requests)
+  io.write(string.format('WRKJSON {"requests":%%d,"duration_us":%%d,"errors":%%d,"non2xx":%%d,"timeouts":%%d,'
+    .. '"p50_us":%%d,"p90_us":%%d,"p99_us":%%d,"max_us":%%d,"mean_us":%%.1f}\\n', s.requests, s.duration,
+    s.errors.connect + s.errors.read + s.errors.write, s.errors.status, s.errors.timeout,
+    latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max, latency.mean))
+end
+"""
+
+
+def _ms(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000, 2)
+
+
+def machine() -> dict[str, Any]:
+    wrk = subprocess.run(["wrk", "--version"], capture_output=True, text=True).stdout.splitlines()
+    packages = {}
+    for name in ("policykg", "fastapi", "starlette", "uvicorn", "uvloop", "httptools", "pyoxigraph", "httpx", "torch"):
+        try:
+            packages[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            packages[name] = None
+    return {"cpu_count": os.cpu_count(), "cpus_usable": len(os.sched_getaffinity(0)), "python": platform.python_version(),
+            "platform": platform.platform(), "wrk": wrk[0].strip() if wrk else None, "packages": packages}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def server(data_dir: Path, **env: str) -> Iterator[tuple[str, float]]:
+    """`python -m kg.cli serve` on a free port (as tests/server.py); yields (url, seconds until /health is 200)."""
+    port = free_port()
+    log = (OUT / f"server-{port}.log").open("wb")
+    started = time.perf_counter()
+    process = subprocess.Popen([sys.executable, "-m", "kg.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+                               cwd=ROOT, env={**os.environ, "POLICYKG_DATA_DIR": str(data_dir), **env},
+                               stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"server exited with {process.returncode}; see {log.name}")
+            try:
+                if httpx.get(url + "/health", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.perf_counter() - started > 600:
+                raise RuntimeError("server not ready in 600 s")
+            time.sleep(0.02)
+        yield url, time.perf_counter() - started
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(5)
+        log.close()
+
+
+def wrk(url: str, paths: list[str], connections: int, duration: float) -> dict[str, Any]:
+    """wrk -t1 (one client thread leaves the most CPU to the server) rotating over ``paths``."""
+    script = OUT / f"rotate-{os.getpid()}.lua"
+    script.write_text(LUA % ", ".join(json.dumps(p) for p in paths), encoding="utf-8")
+    load = os.getloadavg()[0]
+    done = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{duration:g}s", "--timeout", "30s", "--latency",
+                           "-s", str(script), url], capture_output=True, text=True, check=True)
+    line = next(l for l in done.stdout.splitlines() if l.startswith("WRKJSON "))
+    raw = json.loads(line.removeprefix("WRKJSON "))
+    return {"connections": connections, "duration_s": round(raw["duration_us"] / 1e6, 2), "requests": raw["requests"],
+            "rps": round(raw["requests"] / (raw["duration_us"] / 1e6), 1), "errors": raw["errors"],
+            "non2xx": raw["non2xx"], "timeouts": raw["timeouts"], "loadavg_1m_before": round(load, 2),
+            **{k.replace("_us", "_ms"): round(v / 1000, 2) for k, v in raw.items() if k.endswith("_us") and k != "duration_us"}}
+
+
+def check(client: httpx.Client, url: str, paths: list[str]) -> list[float]:
+    """Each path once, sequentially; every answer must be 200. Returns the latencies (s)."""
+    times = []
+    for path in paths:
+        clock = time.perf_counter()
+        response = client.get(url + path)
+        times.append(time.perf_counter() - clock)
+        if response.status_code != 200:
+            raise RuntimeError(f"{path}: {response.status_code} {response.text[:300]}")
+    return times
+
+
+def measure_bench(client: httpx.Client, url: str, duration: float) -> dict[str, Any]:
+    rows = client.get(url + "/api/measures", params={"limit": 1000}).json()
+    paths = [f"/api/measures/{quote(r['plan'], safe='')}/{quote(str(r['number'] or r['seq']), safe='')}" for r in rows]
+    cold = check(client, url, paths)  # first hit of each measure: detail not yet in the lru_cache
+    wrk(url, paths, 32, 2)  # warm-up
+    return {"measures": len(paths), "cold_first_hit_ms": {"p50": _ms(cold, .5), "max": _ms(cold, 1)},
+            "c32": wrk(url, paths, 32, duration), "c1": wrk(url, paths, 1, max(2.0, duration / 2))}
+
+
+def search_bench(client: httpx.Client, url: str, duration: float) -> dict[str, Any]:
+    questions = [q["q"] for q in json.loads(QUESTIONS.read_text(encoding="utf-8"))["queries"]]
+    paths = ["/api/search?q=" + quote(q, safe="") for q in questions]
+    first = check(client, url, paths)
+    check(client, url, paths)  # warm-up round
+    return {"questions": len(paths), "first_round_ms": {"p50": _ms(first, .5), "max": _ms(first, 1)},
+            "c1": wrk(url, paths, 1, duration), "c8": wrk(url, paths, 8, duration)}
+
+
+def canned_queries() -> dict[str, str]:
+    from kg.queries import load_queries
+
+    return {name: q.bind({p.name: p.example for p in q.params}) for name, q in load_queries().items()}
+
+
+def sparql_bench(client: httpx.Client, url: str, reps: int, budget_s: float) -> dict[str, Any]:
+    """Each canned query, sequential single client: 2 warm-up runs, then ``reps`` runs (fewer when one
+    run is slow: at least 3, within ``budget_s``)."""
+    results: dict[str, Any] = {}
+    for name, text in canned_queries().items():
+        path = "/sparql?query=" + quote(text, safe="")
+
+        def one() -> tuple[float, httpx.Response]:
+            clock = time.perf_counter()
+            response = client.get(url + path, headers=SPARQL_ACCEPT)
+            return time.perf_counter() - clock, response
+
+        first, response = one()
+        entry: dict[str, Any] = {"status": response.status_code, "first_ms": round(first * 1000, 1)}
+        if response.status_code != 200:
+            results[name] = {**entry, "detail": response.text[:300]}
+            print(f"  {name}: {response.status_code} after {first:.1f} s", flush=True)
+            continue
+        entry["rows"] = len(response.json()["results"]["bindings"])
+        entry["truncated"] = "x-policykg-truncated" in response.headers
+        if first < 2:
+            one()
+        times: list[float] = []
+        clock = time.perf_counter()
+        while len(times) < reps and (len(times) < 3 or time.perf_counter() - clock < budget_s):
+            times.append(one()[0])
+        entry.update(runs=len(times), p50_ms=_ms(times, .5), p90_ms=_ms(times, .9), min_ms=_ms(times, 0),
+                     max_ms=_ms(times, 1))
+        results[name] = entry
+        print(f"  {name}: p50 {entry['p50_ms']} ms ({entry['rows']} rows)", flush=True)
+    return results
+
+
+def ensure_seed() -> None:
+    if not (SEED_DATA / "current" / "manifest.json").is_file():
+        print("building the seed into bench/out/api/seed …", flush=True)
+        subprocess.run([str(Path(sys.executable).with_name("policykg")), "build"], cwd=ROOT, check=True,
+                       env={**os.environ, "POLICYKG_DATA_DIR": str(SEED_DATA)})
+
+
+def find_1m() -> Path:
+    """The build benchmark's 1,000-plan build if finished, else a graph-only build of our own."""
+    for data_dir in (OTHER_1M, OWN_1M):
+        manifest = data_dir / "current" / "manifest.json"
+        if manifest.is_file() and len(json.loads(manifest.read_text(encoding="utf-8"))["plans"]) >= 1000:
+            return data_dir
+    print("generating 1,000 plans and building the graph only (no search index) into bench/out/api/data1000 …",
+          flush=True)
+    subprocess.run([sys.executable, __file__, "--build-graph-only"], check=True, cwd=ROOT)
+    return OWN_1M
+
+
+def build_graph_only() -> None:
+    """kg.build.build without the search index (encoding 60k measures takes hours on 2 cores)."""
+    sys.path.insert(0, str(BENCH))
+    import plangen
+    from kg.build import VERSION, _summary, parse_plans
+    from kg.extract import extract
+    from kg.iri import normalise_base, plan_graph_iri, vocabulary_graph_iri
+    from kg.lexicon import load_lexicon
+    from kg.rdf import load_vocabulary, plan_graph
+    from kg.settings import Settings
+    from kg.store import new_build_dir, publish, write_store
+
+    plangen.write_corpus(plangen.generate_corpus(plangen.load_vocab(ROOT / "ontology"), 1000, 42), OWN_PLANS)
+    settings = Settings(seeds_dir=OWN_PLANS, data_dir=OWN_1M, validate=False)
+    base, plans = normalise_base(settings.base), parse_plans(OWN_PLANS)
+    lexicon, vocabulary = load_lexicon(settings.ontology_dir / "vocab"), load_vocabulary(settings.ontology_dir, base=base)
+    at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    linked = [(p, e, plan_graph(p, e, base=base, generated_at=at)) for p in plans for e in [extract(p, lexicon)]]
+    build_dir = new_build_dir(OWN_1M)
+    quads = write_store(build_dir, [(vocabulary_graph_iri(base), vocabulary)] +
+                        [(plan_graph_iri(base, p.id), g) for p, _, g in linked])
+    publish(build_dir, {"policykg": VERSION, "built_at": at, "base": base, "quads": quads, "index": None,
+                        "vocabulary_triples": len(vocabulary), "validated": False, "note": "graph only, api_bench",
+                        "plans": [_summary(p, e, g) for p, e, g in linked]}, OWN_1M)
+
+
+TARGETS = [  # (label, path in results, comparison, limit)
+    ("measure detail, 32 clients: rps", ("measures", "c32", "rps"), ">=", 1000),
+    ("measure detail, 32 clients: p99 ms", ("measures", "c32", "p99_ms"), "<=", 20),
+    ("search, 1 client: p50 ms", ("search", "c1", "p50_ms"), "<=", 35),
+    ("search, 8 clients: questions/s", ("search", "c8", "rps"), ">=", 50),
+    ("search, 8 clients: p99 ms", ("search", "c8", "p99_ms"), "<=", 300),
+    ("service start (seed): median s", ("startup", "median_s"), "<=", 10),
+]
+
+
+def report(results: dict[str, Any]) -> None:
+    def run_row(label: str, r: dict[str, Any]) -> str:
+        return (f"| {label} | {r['connections']} | {r['requests']:,} | {r['rps']:,.1f} | {r['p50_ms']} | {r['p90_ms']} | "
+                f"{r['p99_ms']} | {r['max_ms']} | {r['errors'] + r['non2xx'] + r['timeouts']} | {r['loadavg_1m_before']} |")
+
+    print("\n| endpoint (wrk -t1) | clients | requests | req/s | p50 ms | p90 ms | p99 ms | max ms | errors | load |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for key, label in (("c32", "/api/measures/{plan}/{n}"), ("c1", "/api/measures/{plan}/{n}")):
+        print(run_row(label, results["measures"][key]))
+    for key in ("c1", "c8"):
+        print(run_row("/api/search (24 dev questions)", results["search"][key]))
+    graphs = [g for g in ("sparql_seed", "sparql_1m") if g in results]
+    print("\n| canned query (GET /sparql, 1 client) | " + " | ".join(f"{g[7:]} p50 ms (p90, runs, rows)" for g in graphs) + " |")
+    print("|---|" + "---|" * len(graphs))
+    for name in results["sparql_seed"]:
+        cells = []
+        for g in graphs:
+            e = results[g].get(name, {})
+            cells.append(f"{e['p50_ms']} ({e['p90_ms']}, {e['runs']}, {e['rows']}{'+' if e['truncated'] else ''})"
+                         if "p50_ms" in e else f"status {e.get('status')} after {e.get('first_ms')} ms")
+        print(f"| {name} | " + " | ".join(cells) + " |")
+    s = results["startup"]
+    print(f"\nservice start to first 200 on /health: seed {s['runs_s']} s (median {s['median_s']} s)"
+          + (f"; 1M graph {results['startup_1m_s']} s" if "startup_1m_s" in results else ""))
+    print("\n| target | measured | limit | met |\n|---|---|---|---|")
+    checks = list(TARGETS)
+    for g, limit in (("sparql_seed", 10), ("sparql_1m", 300)):
+        for name in results.get(g, {}):
+            checks.append((f"/sparql {name} ({g[7:]}): p50 ms", (g, name, "p50_ms"), "<=", limit))
+    results["targets"] = []
+    for label, keys, op, limit in checks:
+        value: Any = results
+        for key in keys:
+            value = value.get(key) if isinstance(value, dict) else None
+        met = value is not None and (value >= limit if op == ">=" else value <= limit)
+        results["targets"].append({"target": label, "value": value, "limit": f"{op} {limit}", "met": met})
+        print(f"| {label} | {value if value is not None else 'no answer'} | {op} {limit} | {'yes' if met else 'NO'} |")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--duration", type=float, default=10, help="seconds per wrk run (default 10)")
+    parser.add_argument("--reps", type=int, default=30, help="timed runs per canned query (default 30)")
+    parser.add_argument("--skip-1m", action="store_true", help="skip /sparql over the 1,000-plan (1M-triple) graph")
+    parser.add_argument("--out", type=Path, default=BENCH / "results" / "api.json", help="result file")
+    parser.add_argument("--build-graph-only", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    OUT.mkdir(parents=True, exist_ok=True)
+    if args.build_graph_only:
+        build_graph_only()
+        return 0
+    ensure_seed()
+    results: dict[str, Any] = {"benchmark": "policykg serve (1 uvicorn worker)", "machine": machine(),
+                               "run_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                               "parameters": {"duration_s": args.duration, "reps": args.reps, "client": "wrk -t1"},
+                               "loadavg": {"start": os.getloadavg()}}
+    print("service start, 3 times …", flush=True)
+    starts = []
+    for _ in range(3):
+        with server(SEED_DATA) as (_, ready):
+            starts.append(round(ready, 2))
+    results["startup"] = {"runs_s": starts, "median_s": statistics.median(starts)}
+    with server(SEED_DATA) as (url, _), httpx.Client(timeout=60) as client:
+        print("measure detail …", flush=True)
+        results["measures"] = measure_bench(client, url, args.duration)
+        print("search …", flush=True)
+        results["search"] = search_bench(client, url, args.duration)
+        print("canned queries on the seed …", flush=True)
+        results["sparql_seed"] = sparql_bench(client, url, args.reps, 30)
+    results["loadavg"]["after_seed"] = os.getloadavg()
+    if not args.skip_1m:
+        data_dir = find_1m()
+        manifest = json.loads((data_dir / "current" / "manifest.json").read_text(encoding="utf-8"))
+        results["graph_1m"] = {"data_dir": str(data_dir.relative_to(ROOT)), "plans": len(manifest["plans"]),
+                               "quads": manifest["quads"], "search_index": bool(manifest.get("index"))}
+        print(f"canned queries on {data_dir.relative_to(ROOT)} ({manifest['quads']:,} quads) …", flush=True)
+        with server(data_dir, POLICYKG_QUERY_TIMEOUT="60") as (url, ready), httpx.Client(timeout=120) as client:
+            results["startup_1m_s"] = round(ready, 2)
+            results["sparql_1m"] = sparql_bench(client, url, args.reps, 30)
+        results["loadavg"]["end"] = os.getloadavg()
+    report(results)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print(f"\nwrote {args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
