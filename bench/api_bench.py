@@ -69,6 +69,21 @@ def machine() -> dict[str, Any]:
             "platform": platform.platform(), "wrk": wrk[0].strip() if wrk else None, "packages": packages}
 
 
+def cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) used so far by ``pid`` and its descendants (the query workers)."""
+    total, stack, tick = 0.0, [pid], os.sysconf("SC_CLK_TCK")
+    while stack:
+        current = stack.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+            for task in Path(f"/proc/{current}/task").iterdir():
+                stack += [int(child) for child in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return total
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -76,8 +91,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def server(data_dir: Path, **env: str) -> Iterator[tuple[str, float]]:
-    """`python -m kg.cli serve` on a free port (as tests/server.py); yields (url, seconds until /health is 200)."""
+def server(data_dir: Path, **env: str) -> Iterator[tuple[str, float, int]]:
+    """`python -m kg.cli serve` on a free port (as tests/server.py); yields (url, seconds until /health
+    is 200, pid)."""
     port = free_port()
     log = (OUT / f"server-{port}.log").open("wb")
     started = time.perf_counter()
@@ -97,7 +113,7 @@ def server(data_dir: Path, **env: str) -> Iterator[tuple[str, float]]:
             if time.perf_counter() - started > 600:
                 raise RuntimeError("server not ready in 600 s")
             time.sleep(0.02)
-        yield url, time.perf_counter() - started
+        yield url, time.perf_counter() - started, process.pid
     finally:
         process.send_signal(signal.SIGTERM)
         try:
@@ -108,16 +124,18 @@ def server(data_dir: Path, **env: str) -> Iterator[tuple[str, float]]:
         log.close()
 
 
-def wrk(url: str, paths: list[str], connections: int, duration: float) -> dict[str, Any]:
+def wrk(url: str, pid: int, paths: list[str], connections: int, duration: float) -> dict[str, Any]:
     """wrk -t1 (one client thread leaves the most CPU to the server) rotating over ``paths``."""
     script = OUT / f"rotate-{os.getpid()}.lua"
     script.write_text(LUA % ", ".join(json.dumps(p) for p in paths), encoding="utf-8")
-    load = os.getloadavg()[0]
+    load, cpu = os.getloadavg()[0], cpu_s(pid)
     done = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{duration:g}s", "--timeout", "30s", "--latency",
                            "-s", str(script), url], capture_output=True, text=True, check=True)
     line = next(l for l in done.stdout.splitlines() if l.startswith("WRKJSON "))
     raw = json.loads(line.removeprefix("WRKJSON "))
-    return {"connections": connections, "duration_s": round(raw["duration_us"] / 1e6, 2), "requests": raw["requests"],
+    cpu = cpu_s(pid) - cpu
+    return {"server_cpu_ms_per_request": round(cpu * 1000 / max(1, raw["requests"]), 2),
+            "server_cores_busy": round(cpu / (raw["duration_us"] / 1e6), 2), "connections": connections, "duration_s": round(raw["duration_us"] / 1e6, 2), "requests": raw["requests"],
             "rps": round(raw["requests"] / (raw["duration_us"] / 1e6), 1), "errors": raw["errors"],
             "non2xx": raw["non2xx"], "timeouts": raw["timeouts"], "loadavg_1m_before": round(load, 2),
             **{k.replace("_us", "_ms"): round(v / 1000, 2) for k, v in raw.items() if k.endswith("_us") and k != "duration_us"}}
@@ -135,22 +153,22 @@ def check(client: httpx.Client, url: str, paths: list[str]) -> list[float]:
     return times
 
 
-def measure_bench(client: httpx.Client, url: str, duration: float) -> dict[str, Any]:
+def measure_bench(client: httpx.Client, url: str, pid: int, duration: float) -> dict[str, Any]:
     rows = client.get(url + "/api/measures", params={"limit": 1000}).json()
     paths = [f"/api/measures/{quote(r['plan'], safe='')}/{quote(str(r['number'] or r['seq']), safe='')}" for r in rows]
     cold = check(client, url, paths)  # first hit of each measure: detail not yet in the lru_cache
-    wrk(url, paths, 32, 2)  # warm-up
+    wrk(url, pid, paths, 32, 2)  # warm-up
     return {"measures": len(paths), "cold_first_hit_ms": {"p50": _ms(cold, .5), "max": _ms(cold, 1)},
-            "c32": wrk(url, paths, 32, duration), "c1": wrk(url, paths, 1, max(2.0, duration / 2))}
+            "c32": wrk(url, pid, paths, 32, duration), "c1": wrk(url, pid, paths, 1, max(2.0, duration / 2))}
 
 
-def search_bench(client: httpx.Client, url: str, duration: float) -> dict[str, Any]:
+def search_bench(client: httpx.Client, url: str, pid: int, duration: float) -> dict[str, Any]:
     questions = [q["q"] for q in json.loads(QUESTIONS.read_text(encoding="utf-8"))["queries"]]
     paths = ["/api/search?q=" + quote(q, safe="") for q in questions]
     first = check(client, url, paths)
     check(client, url, paths)  # warm-up round
     return {"questions": len(paths), "first_round_ms": {"p50": _ms(first, .5), "max": _ms(first, 1)},
-            "c1": wrk(url, paths, 1, duration), "c8": wrk(url, paths, 8, duration)}
+            "c1": wrk(url, pid, paths, 1, duration), "c8": wrk(url, pid, paths, 8, duration)}
 
 
 def canned_queries() -> dict[str, str]:
@@ -159,7 +177,7 @@ def canned_queries() -> dict[str, str]:
     return {name: q.bind({p.name: p.example for p in q.params}) for name, q in load_queries().items()}
 
 
-def sparql_bench(client: httpx.Client, url: str, reps: int, budget_s: float) -> dict[str, Any]:
+def sparql_bench(client: httpx.Client, url: str, pid: int, reps: int, budget_s: float) -> dict[str, Any]:
     """Each canned query, sequential single client: 2 warm-up runs, then ``reps`` runs (fewer when one
     run is slow: at least 3, within ``budget_s``)."""
     results: dict[str, Any] = {}
@@ -182,10 +200,10 @@ def sparql_bench(client: httpx.Client, url: str, reps: int, budget_s: float) -> 
         if first < 2:
             one()
         times: list[float] = []
-        clock = time.perf_counter()
+        clock, cpu = time.perf_counter(), cpu_s(pid)
         while len(times) < reps and (len(times) < 3 or time.perf_counter() - clock < budget_s):
             times.append(one()[0])
-        entry.update(runs=len(times), p50_ms=_ms(times, .5), p90_ms=_ms(times, .9), min_ms=_ms(times, 0),
+        entry.update(runs=len(times), server_cpu_ms=round((cpu_s(pid) - cpu) * 1000 / len(times), 2), p50_ms=_ms(times, .5), p90_ms=_ms(times, .9), min_ms=_ms(times, 0),
                      max_ms=_ms(times, 1))
         results[name] = entry
         print(f"  {name}: p50 {entry['p50_ms']} ms ({entry['rows']} rows)", flush=True)
@@ -250,22 +268,25 @@ TARGETS = [  # (label, path in results, comparison, limit)
 def report(results: dict[str, Any]) -> None:
     def run_row(label: str, r: dict[str, Any]) -> str:
         return (f"| {label} | {r['connections']} | {r['requests']:,} | {r['rps']:,.1f} | {r['p50_ms']} | {r['p90_ms']} | "
-                f"{r['p99_ms']} | {r['max_ms']} | {r['errors'] + r['non2xx'] + r['timeouts']} | {r['loadavg_1m_before']} |")
+                f"{r['p99_ms']} | {r['max_ms']} | {r['errors'] + r['non2xx'] + r['timeouts']} | "
+                f"{r['server_cpu_ms_per_request']} | {r['server_cores_busy']} | {r['loadavg_1m_before']} |")
 
-    print("\n| endpoint (wrk -t1) | clients | requests | req/s | p50 ms | p90 ms | p99 ms | max ms | errors | load |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("\n| endpoint (wrk -t1) | clients | requests | req/s | p50 ms | p90 ms | p99 ms | max ms | errors | "
+          "server CPU ms/req | server cores busy | load 1m |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for key, label in (("c32", "/api/measures/{plan}/{n}"), ("c1", "/api/measures/{plan}/{n}")):
         print(run_row(label, results["measures"][key]))
     for key in ("c1", "c8"):
         print(run_row("/api/search (24 dev questions)", results["search"][key]))
     graphs = [g for g in ("sparql_seed", "sparql_1m") if g in results]
-    print("\n| canned query (GET /sparql, 1 client) | " + " | ".join(f"{g[7:]} p50 ms (p90, runs, rows)" for g in graphs) + " |")
+    print("\n| canned query (GET /sparql, 1 client) | " + " | ".join(f"{g[7:]} p50 ms (p90, runs, rows; server CPU ms)" for g in graphs) + " |")
     print("|---|" + "---|" * len(graphs))
     for name in results["sparql_seed"]:
         cells = []
         for g in graphs:
             e = results[g].get(name, {})
-            cells.append(f"{e['p50_ms']} ({e['p90_ms']}, {e['runs']}, {e['rows']}{'+' if e['truncated'] else ''})"
+            cells.append(f"{e['p50_ms']} ({e['p90_ms']}, {e['runs']}, {e['rows']}{'+' if e['truncated'] else ''}; "
+                         f"cpu {e['server_cpu_ms']})"
                          if "p50_ms" in e else f"status {e.get('status')} after {e.get('first_ms')} ms")
         print(f"| {name} | " + " | ".join(cells) + " |")
     s = results["startup"]
@@ -304,18 +325,19 @@ def main(argv: list[str] | None = None) -> int:
                                "parameters": {"duration_s": args.duration, "reps": args.reps, "client": "wrk -t1"},
                                "loadavg": {"start": os.getloadavg()}}
     print("service start, 3 times …", flush=True)
-    starts = []
+    starts, cpus = [], []
     for _ in range(3):
-        with server(SEED_DATA) as (_, ready):
+        with server(SEED_DATA) as (_, ready, pid):
             starts.append(round(ready, 2))
-    results["startup"] = {"runs_s": starts, "median_s": statistics.median(starts)}
-    with server(SEED_DATA) as (url, _), httpx.Client(timeout=60) as client:
+            cpus.append(round(cpu_s(pid), 2))
+    results["startup"] = {"runs_s": starts, "median_s": statistics.median(starts), "server_cpu_s": cpus}
+    with server(SEED_DATA) as (url, _, pid), httpx.Client(timeout=60) as client:
         print("measure detail …", flush=True)
-        results["measures"] = measure_bench(client, url, args.duration)
+        results["measures"] = measure_bench(client, url, pid, args.duration)
         print("search …", flush=True)
-        results["search"] = search_bench(client, url, args.duration)
+        results["search"] = search_bench(client, url, pid, args.duration)
         print("canned queries on the seed …", flush=True)
-        results["sparql_seed"] = sparql_bench(client, url, args.reps, 30)
+        results["sparql_seed"] = sparql_bench(client, url, pid, args.reps, 30)
     results["loadavg"]["after_seed"] = os.getloadavg()
     if not args.skip_1m:
         data_dir = find_1m()
@@ -323,9 +345,10 @@ def main(argv: list[str] | None = None) -> int:
         results["graph_1m"] = {"data_dir": str(data_dir.relative_to(ROOT)), "plans": len(manifest["plans"]),
                                "quads": manifest["quads"], "search_index": bool(manifest.get("index"))}
         print(f"canned queries on {data_dir.relative_to(ROOT)} ({manifest['quads']:,} quads) …", flush=True)
-        with server(data_dir, POLICYKG_QUERY_TIMEOUT="60") as (url, ready), httpx.Client(timeout=120) as client:
+        with server(data_dir, POLICYKG_QUERY_TIMEOUT="60") as (url, ready, pid), httpx.Client(timeout=120) as client:
             results["startup_1m_s"] = round(ready, 2)
-            results["sparql_1m"] = sparql_bench(client, url, args.reps, 30)
+            results["startup_1m_server_cpu_s"] = round(cpu_s(pid), 2)
+            results["sparql_1m"] = sparql_bench(client, url, pid, args.reps, 30)
         results["loadavg"]["end"] = os.getloadavg()
     report(results)
     args.out.parent.mkdir(parents=True, exist_ok=True)
