@@ -26,7 +26,7 @@ from kg.rdf import load_vocabulary, plan_graph
 from kg.report import plan_document
 from kg.settings import Settings
 from kg.source import PlanError
-from kg.store import new_build_dir, publish, write_store
+from kg.store import StoreWriter, new_build_dir, publish
 from kg.validate import format_report, validate
 
 VERSION = "0.1.0"
@@ -56,7 +56,12 @@ def parse_plans(seeds_dir: Path) -> list[Plan]:
 
 
 def build(settings: Settings, *, plans: list[Plan] | None = None) -> BuildResult:
-    timings: dict[str, float] = {}
+    """Each plan is linked, turned into its graph, written to the new store and indexed one at a
+    time, so memory holds one plan's graph, not the whole corpus (unless validation needs it)."""
+    from search.documents import SearchDocument, documents_for
+    from search.knowledge import KnowledgeBase
+
+    timings: dict[str, float] = {"extract_s": 0.0, "graph_s": 0.0, "store_s": 0.0}
     clock = time.perf_counter()
     base = normalise_base(settings.base)
     plans = plans if plans is not None else parse_plans(settings.seeds_dir)
@@ -65,46 +70,50 @@ def build(settings: Settings, *, plans: list[Plan] | None = None) -> BuildResult
     clock = time.perf_counter()
     lexicon = load_lexicon(settings.ontology_dir / "vocab")
     vocabulary = load_vocabulary(settings.ontology_dir, base=base)
+    knowledge = KnowledgeBase.from_graph(vocabulary, base)
     timings["vocabulary_s"] = time.perf_counter() - clock
 
-    clock = time.perf_counter()
     generated_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    linked: list[tuple[Plan, Extraction, Graph]] = []
-    for plan in plans:
-        extraction = extract(plan, lexicon)
-        linked.append((plan, extraction, plan_graph(plan, extraction, base=base, generated_at=generated_at)))
-    timings["graph_s"] = time.perf_counter() - clock
-
-    if settings.validate:
-        clock = time.perf_counter()
-        data = Graph()
-        for triple in vocabulary:
-            data.add(triple)
-        for _, _, graph in linked:
-            for triple in graph:
-                data.add(triple)
-        report = validate(data, settings.ontology_dir / "shapes.ttl")
-        if not report.conforms:
-            raise BuildError("the built graph does not conform to ontology/shapes.ttl:\n" + format_report(report))
-        timings["validate_s"] = time.perf_counter() - clock
-
-    clock = time.perf_counter()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     build_dir = new_build_dir(settings.data_dir)
     try:
-        graphs = [(vocabulary_graph_iri(base), vocabulary)]
-        graphs += [(plan_graph_iri(base, plan.id), graph) for plan, _, graph in linked]
-        quads = write_store(build_dir, graphs)
-        timings["store_s"] = time.perf_counter() - clock
+        writer = StoreWriter(build_dir)
+        writer.add(vocabulary_graph_iri(base), vocabulary)
+        to_validate = _copy(vocabulary) if settings.validate else None
+        documents: list[SearchDocument] = []
+        summaries = []
+        (build_dir / "plans").mkdir()
+        for plan in plans:
+            clock = time.perf_counter()
+            extraction = extract(plan, lexicon)
+            timings["extract_s"] += time.perf_counter() - clock
+            clock = time.perf_counter()
+            graph = plan_graph(plan, extraction, base=base, generated_at=generated_at)
+            timings["graph_s"] += time.perf_counter() - clock
+            clock = time.perf_counter()
+            writer.add(plan_graph_iri(base, plan.id), graph)
+            timings["store_s"] += time.perf_counter() - clock
+            if to_validate is not None:
+                to_validate += graph
+            knowledge.add_entities(extraction.new_entities)
+            documents += documents_for(plan, extraction, knowledge, base, first_row=len(documents))
+            document = plan_document(plan, extraction, lexicon.entities)
+            (build_dir / "plans" / f"{plan.id}.json").write_text(json.dumps(document, ensure_ascii=False, indent=1),
+                                                                  "utf-8")
+            summaries.append(_summary(plan, extraction, graph))
         clock = time.perf_counter()
-        index_manifest = _build_index(build_dir / "index", linked, vocabulary, lexicon_entities=lexicon.entities,
-                                      settings=settings, base=base, built_at=generated_at)
+        quads = writer.close()
+        timings["store_s"] += time.perf_counter() - clock
+        if to_validate is not None:
+            clock = time.perf_counter()
+            report = validate(to_validate, settings.ontology_dir / "shapes.ttl")
+            if not report.conforms:
+                raise BuildError("the built graph does not conform to ontology/shapes.ttl:\n" + format_report(report))
+            timings["validate_s"] = time.perf_counter() - clock
+        clock = time.perf_counter()
+        index_manifest = _build_index(build_dir / "index", documents, knowledge, settings=settings,
+                                      built_at=generated_at)
         timings["index_s"] = time.perf_counter() - clock
-        plans_dir = build_dir / "plans"
-        plans_dir.mkdir()
-        for plan, extraction, _ in linked:
-            document = plan_document(plan, extraction)
-            (plans_dir / f"{plan.id}.json").write_text(json.dumps(document, ensure_ascii=False, indent=1), "utf-8")
         manifest = {
             "policykg": VERSION,
             "built_at": generated_at,
@@ -114,7 +123,7 @@ def build(settings: Settings, *, plans: list[Plan] | None = None) -> BuildResult
             "validated": settings.validate,
             "index": index_manifest,
             "timings": {k: round(v, 4) for k, v in timings.items()},
-            "plans": [_summary(plan, extraction, graph) for plan, extraction, graph in linked],
+            "plans": summaries,
         }
         final = publish(build_dir, manifest, settings.data_dir)
     except BaseException:
@@ -123,18 +132,17 @@ def build(settings: Settings, *, plans: list[Plan] | None = None) -> BuildResult
     return BuildResult(path=final, manifest=manifest)
 
 
-def _build_index(folder: Path, linked: list[tuple[Plan, Extraction, Graph]], vocabulary: Graph, *,
-                 lexicon_entities: dict[str, Any], settings: Settings, base: str, built_at: str) -> dict[str, Any]:
-    from search.documents import documents_for
+def _copy(graph: Graph) -> Graph:
+    copy = Graph()
+    copy += graph
+    return copy
+
+
+def _build_index(folder: Path, documents: list[Any], knowledge: Any, *, settings: Settings,
+                 built_at: str) -> dict[str, Any]:
     from search.encoder import make_encoder
     from search.index import build_index
-    from search.knowledge import KnowledgeBase
 
-    new_entities = [entity for _, extraction, _ in linked for entity in extraction.new_entities]
-    knowledge = KnowledgeBase.from_graph(vocabulary, base, new_entities)
-    documents = []
-    for plan, extraction, _ in linked:
-        documents += documents_for(plan, extraction, knowledge, base, first_row=len(documents))
     return build_index(folder, documents, knowledge, make_encoder(settings.model), graph_built_at=built_at,
                        cache=settings.data_dir / "cache")
 

@@ -67,17 +67,33 @@ def new_build_dir(data_dir: Path) -> Path:
     return path
 
 
+class StoreWriter:
+    """Writes named graphs into a build's fresh store, one graph at a time."""
+
+    def __init__(self, build_dir: Path) -> None:
+        self.store: ox.Store | None = ox.Store(str(build_dir / "store"))
+        self.count = 0
+
+    def add(self, graph_iri: str, graph: Graph) -> None:
+        assert self.store is not None, "the writer is closed"
+        self.store.bulk_extend(quads(graph, graph_iri))
+        self.count += len(graph)
+
+    def close(self) -> int:
+        """Flush and release the store (its RocksDB lock) so readers can open it; the quad count."""
+        if self.store is not None:
+            self.store.flush()
+            self.store.optimize()
+            self.store = None
+        return self.count
+
+
 def write_store(build_dir: Path, graphs: Iterable[tuple[str, Graph]]) -> int:
     """Bulk-load named graphs into a fresh store; returns the number of quads."""
-    store = ox.Store(str(build_dir / "store"))
-    count = 0
+    writer = StoreWriter(build_dir)
     for graph_iri, graph in graphs:
-        store.bulk_extend(quads(graph, graph_iri))
-        count += len(graph)
-    store.flush()
-    store.optimize()
-    del store  # releases the RocksDB lock before readers open it
-    return count
+        writer.add(graph_iri, graph)
+    return writer.close()
 
 
 def publish(build_dir: Path, manifest: dict[str, Any], data_dir: Path) -> Path:

@@ -77,6 +77,13 @@ class KnowledgeBase:
                                                   (), entity.foreign, entity.subkind)
         return cls(entities)
 
+    def add_entities(self, extra: tuple[Entity, ...] | list[Entity]) -> None:
+        """Entities a plan minted (found by pattern): labels, no ancestors."""
+        for entity in extra:
+            if entity.key not in self.entities:
+                self.entities[entity.key] = EntityInfo(entity.key, entity.kind, entity.name, None, tuple(entity.labels),
+                                                       (), entity.foreign, entity.subkind)
+
     def closure(self, keys: set[str]) -> set[str]:
         found = set(keys)
         for key in keys:

@@ -61,14 +61,13 @@ def test_empty_seeds_folder_is_refused(tmp_path: Path) -> None:
 _KILLER = """
 import os, sys
 import kg.store as store
-original = store.write_store
-def killed_half_way(build_dir, graphs):
-    graphs = list(graphs)
-    original(build_dir, graphs[:1])  # the vocabulary is in, the plans are not
-    os.kill(os.getpid(), 9)
-store.write_store = killed_half_way
+original = store.StoreWriter.add
+def killed_half_way(self, graph_iri, graph):
+    if self.count:  # the vocabulary is in; die before the first plan
+        os.kill(os.getpid(), 9)
+    original(self, graph_iri, graph)
+store.StoreWriter.add = killed_half_way
 import kg.build as build_module
-build_module.write_store = killed_half_way
 from kg.settings import Settings
 from pathlib import Path
 build_module.build(Settings.from_env({}, data_dir=Path(sys.argv[1]), validate=False))
