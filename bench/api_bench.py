@@ -95,7 +95,7 @@ def server(data_dir: Path, **env: str) -> Iterator[tuple[str, float, int]]:
     """`python -m kg.cli serve` on a free port (as tests/server.py); yields (url, seconds until /health
     is 200, pid)."""
     port = free_port()
-    log = (OUT / f"server-{port}.log").open("wb")
+    log = (OUT / "server.log").open("wb")  # the last server's output
     started = time.perf_counter()
     process = subprocess.Popen([sys.executable, "-m", "kg.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
                                cwd=ROOT, env={**os.environ, "POLICYKG_DATA_DIR": str(data_dir), **env},
@@ -126,7 +126,7 @@ def server(data_dir: Path, **env: str) -> Iterator[tuple[str, float, int]]:
 
 def wrk(url: str, pid: int, paths: list[str], connections: int, duration: float) -> dict[str, Any]:
     """wrk -t1 (one client thread leaves the most CPU to the server) rotating over ``paths``."""
-    script = OUT / f"rotate-{os.getpid()}.lua"
+    script = OUT / "rotate.lua"
     script.write_text(LUA % ", ".join(json.dumps(p) for p in paths), encoding="utf-8")
     load, cpu = os.getloadavg()[0], cpu_s(pid)
     done = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{duration:g}s", "--timeout", "30s", "--latency",

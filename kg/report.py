@@ -49,6 +49,12 @@ def plan_document(plan: Plan, extraction: Extraction | None = None,
         "instruments": _entities(extraction, "instrument", entities),
         "numeric_targets": [_target(plan, t) for t in extraction.targets],
         "overall_targets": [_target(plan, t) for t in extraction.overall_targets],
+        # Source offsets (decoded text, end exclusive) kept apart so the entries above match the contract.
+        "spans": {
+            "measures": {str(m.seq): [m.start, m.end] for m in plan.measures},
+            "numeric_targets": [[t.start, t.end] for t in extraction.targets],
+            "overall_targets": [[t.start, t.end] for t in extraction.overall_targets],
+        },
         "cc_raw": plan.cc_raw,
         "cc": list(plan.cc),
         "counts": {
@@ -101,7 +107,6 @@ def _measure(measure: Measure) -> dict[str, Any]:
     }
     if measure.page_break_repaired:
         document["page_break_repaired"] = True
-    document["span"] = [measure.start, measure.end]
     return document
 
 
@@ -148,8 +153,7 @@ def _target(plan: Plan, target: NumericTarget) -> dict[str, Any]:
     else:
         document["section"] = target.section
     document.update(quantity=target.quantity, unit=target.unit, approx=target.approx, bound=target.bound,
-                    qualifier=target.qualifier, raw=target.raw, role=target.role,
-                    span=[target.start, target.end])
+                    qualifier=target.qualifier, raw=target.raw, role=target.role)
     return document
 
 
