@@ -160,7 +160,7 @@ def _start_task(section: str | None, style: re.Pattern[str], match: re.Match[str
     if style is TASK_CNPAREN:
         number, raw, title_at = match.group(2), match.group(1) + match.group(2) + match.group(3), match.start(4)
     else:
-        number, raw, title_at = match.group(1), match.group(1) + match.group(2), match.start(3)
+        number, raw, title_at = str(int(match.group(1))), match.group(1) + match.group(2), match.start(3)
     return _RawTask(section=section, number=number, number_raw=raw, title=line.tail(title_at))
 
 
