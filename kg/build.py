@@ -110,10 +110,12 @@ def build(settings: Settings, *, plans: list[Plan] | None = None) -> BuildResult
             if not report.conforms:
                 raise BuildError("the built graph does not conform to ontology/shapes.ttl:\n" + format_report(report))
             timings["validate_s"] = time.perf_counter() - clock
-        clock = time.perf_counter()
-        index_manifest = _build_index(build_dir / "index", documents, knowledge, settings=settings,
-                                      built_at=generated_at)
-        timings["index_s"] = time.perf_counter() - clock
+        index_manifest: dict[str, Any] | None = None
+        if settings.index:
+            clock = time.perf_counter()
+            index_manifest = _build_index(build_dir / "index", documents, knowledge, settings=settings,
+                                          built_at=generated_at)
+            timings["index_s"] = time.perf_counter() - clock
         manifest = {
             "policykg": VERSION,
             "built_at": generated_at,

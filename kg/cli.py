@@ -51,13 +51,13 @@ def build(
     data_dir: DataDir = None,
     base: Annotated[str | None, typer.Option(help="IRI base for minted IRIs")] = None,
     validate: Annotated[bool, typer.Option(help="check the graph against the SHACL shapes")] = True,
+    index: Annotated[bool, typer.Option(help="build the search index too")] = True,
 ) -> None:
-    """Build the graph from every plan in seeds/ into a new store, then make it current."""
+    """Build the graph (and search index) from every plan in seeds/ into a new store, then make it current."""
     from kg.build import build as run_build
 
-    settings = Settings.from_env(seeds_dir=seeds, data_dir=data_dir, base=base)
-    if not validate:
-        settings = Settings.from_env(seeds_dir=seeds, data_dir=data_dir, base=base, validate=False)
+    settings = Settings.from_env(seeds_dir=seeds, data_dir=data_dir, base=base,
+                                 validate=None if validate else False, index=None if index else False)
     result = run_build(settings)
     manifest = result.manifest
     for plan in manifest["plans"]:

