@@ -427,7 +427,13 @@ def scale_section(docs: int, pool: int, reps: int, seed: int, keep_cache: bool) 
     result: dict[str, Any] = {"loadavg_before": loadavg()}
     print(f"scale: pool of {pool:,} texts → {docs:,} documents, build in a subprocess …", flush=True)
     result["build"] = child("scale-build", {"folder": str(folder), "docs": docs, "pool": pool, "seed": seed})
-    job = {"index": result["build"]["index"], "built_at": SCALE_BUILT_AT, "reps": reps, "configs": list(CONFIGS),
+    return {**result, **scale_queries(result["build"], reps, folder)}
+
+
+def scale_queries(build: dict[str, Any], reps: int, folder: Path) -> dict[str, Any]:
+    """Query latency on a built scale index (also run alone: --section scale-query)."""
+    result: dict[str, Any] = {}
+    job = {"index": build["index"], "built_at": SCALE_BUILT_AT, "reps": reps, "configs": list(CONFIGS),
            "probes": list(PROBES), "jittered": str(folder / "jittered.faiss")}
     print(f"scale: queries, 24 questions × {reps} reps per configuration …", flush=True)
     result["query"] = child("query", job)
@@ -533,7 +539,8 @@ def print_scale(scale: dict[str, Any]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--section", choices=("seed", "scale", "all"), default="all")
+    parser.add_argument("--section", choices=("seed", "scale", "all", "scale-query"), default="all",
+                        help="scale-query: rerun only the query part on the scale index of --out's last run")
     parser.add_argument("--pool", type=int, default=3000, help="distinct (task_title, text) pairs at scale")
     parser.add_argument("--docs", type=int, default=100_000, help="documents in the scale index")
     parser.add_argument("--reps", type=int, default=20, help="repetitions of the dev questions (seed)")
@@ -557,6 +564,11 @@ def main(argv: list[str] | None = None) -> int:
         print_seed(results["seed"])
     if args.section in ("scale", "all"):
         results["scale"] = scale_section(args.docs, args.pool, args.scale_reps, args.seed, args.keep_cache)
+        print()
+        print_scale(results["scale"])
+    if args.section == "scale-query":
+        build = results["scale"]["build"]
+        results["scale"].update(scale_queries(build, args.scale_reps, Path(build["index"]).parent))
         print()
         print_scale(results["scale"])
     results["loadavg_at_end"] = loadavg()

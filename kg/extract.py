@@ -11,7 +11,7 @@ import re
 
 from kg.lexicon import Lexicon
 from kg.model import Entity, Extraction, Mention, NumericTarget, Plan
-from kg.patterns import organisation_names, place_names
+from kg.patterns import boundaries, organisation_names, place_names
 from kg.targets import find_targets
 
 _TEXT_KINDS = frozenset({"field", "partner", "place", "instrument"})
@@ -58,7 +58,8 @@ def _link(text: str, lexicon: Lexicon, new: dict[str, Entity]) -> list[tuple[int
             index += len(label)
         else:
             index += 1
-    for kind, names in (("partner", organisation_names(text)), ("place", place_names(text))):
+    starts = boundaries(text)
+    for kind, names in (("partner", organisation_names(text, starts)), ("place", place_names(text, starts))):
         for start, name in names:
             if any(covered[start : start + len(name)]):
                 continue

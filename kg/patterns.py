@@ -12,6 +12,9 @@ _LEAD_WORDS = ("联合", "依托", "支持", "推动", "推进", "加强", "加�
                "组织", "发挥", "指导", "围绕", "聚焦", "参与", "邀请", "协调", "促进", "服务", "举办", "打造",
                "组建", "筹建", "争取", "走进", "落户", "入驻", "包括", "例如", "与", "和", "及", "同", "在",
                "向", "对", "由", "到", "赴", "如")
+_LEAD_WORDS_BY_FIRST: dict[str, tuple[str, ...]] = {}
+for _word in _LEAD_WORDS:
+    _LEAD_WORDS_BY_FIRST[_word[0]] = (*_LEAD_WORDS_BY_FIRST.get(_word[0], ()), _word)
 _ORG_SUFFIX = re.compile(r"(大学|学院|研究院|研究所|实验室|研究中心|医院|集团|有限公司|股份公司|协会|学会)")
 _PLACE_SUFFIX = "市县"
 # Characters that never occur in the proper names we want, but do in generic phrases.
@@ -24,15 +27,18 @@ _VERBS = re.compile(r"建设|开展|推动|推进|加强|支持|培育|组织|�
 
 
 def boundaries(text: str) -> set[int]:
-    starts = {0}
-    for index in range(1, len(text)):
-        if text[index - 1] in _DELIMITERS or any(text.endswith(word, 0, index) for word in _LEAD_WORDS):
-            starts.add(index)
-    return starts
+    """Where a name can start: the text's start, after a delimiter, or after a lead word."""
+    starts = {0} | {index + 1 for index, char in enumerate(text) if char in _DELIMITERS}
+    for start in range(len(text)):
+        # Every lead word ending here opens a boundary (overlapping matches, e.g. 推进 and 进).
+        for word in _LEAD_WORDS_BY_FIRST.get(text[start], ()):
+            if text.startswith(word, start):
+                starts.add(start + len(word))
+    return {s for s in starts if s < len(text)} | {0}
 
 
-def organisation_names(text: str) -> Iterator[tuple[int, str]]:
-    starts = sorted(boundaries(text))
+def organisation_names(text: str, starts_at: set[int] | None = None) -> Iterator[tuple[int, str]]:
+    starts = sorted(starts_at if starts_at is not None else boundaries(text))
     taken_until = -1
     for start in starts:
         if start < taken_until:
@@ -51,8 +57,8 @@ def organisation_names(text: str) -> Iterator[tuple[int, str]]:
         yield start, name
 
 
-def place_names(text: str) -> Iterator[tuple[int, str]]:
-    for start in sorted(boundaries(text)):
+def place_names(text: str, starts_at: set[int] | None = None) -> Iterator[tuple[int, str]]:
+    for start in sorted(starts_at if starts_at is not None else boundaries(text)):
         for length in (2, 3):
             name = text[start : start + length + 1]
             if len(name) != length + 1 or name[-1] not in _PLACE_SUFFIX:

@@ -52,6 +52,10 @@ def validate(data: Graph, shapes: Graph | Path) -> ValidationReport:
         for s, p, o, _ in data.quads((None, None, None, None)):
             union.add((s, p, o))
         data = union
+    elif not data.store.context_aware:  # pyshacl needs a context-aware store (plan graphs use SimpleMemory)
+        copy = Graph()
+        copy += data
+        data = copy
     shapes_graph = shapes if isinstance(shapes, Graph) else Graph().parse(shapes, format="turtle")
     conforms, results, _ = shacl_validate(
         data, shacl_graph=shapes_graph, inference="none", abort_on_first=False, allow_warnings=True

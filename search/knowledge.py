@@ -81,8 +81,9 @@ class KnowledgeBase:
         """Entities a plan minted (found by pattern): labels, no ancestors."""
         for entity in extra:
             if entity.key not in self.entities:
-                self.entities[entity.key] = EntityInfo(entity.key, entity.kind, entity.name, None, tuple(entity.labels),
-                                                       (), entity.foreign, entity.subkind)
+                self.entities[entity.key] = EntityInfo(
+                    key=entity.key, kind=entity.kind, name=entity.name, name_en=None, zh_labels=tuple(entity.labels),
+                    en_labels=(), ancestors=(), foreign=entity.foreign, subkind=entity.subkind)
 
     def closure(self, keys: set[str]) -> set[str]:
         found = set(keys)
