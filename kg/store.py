@@ -70,18 +70,29 @@ def new_build_dir(data_dir: Path) -> Path:
 class StoreWriter:
     """Writes named graphs into a build's fresh store, one graph at a time."""
 
+    BATCH = 250_000  # quads per bulk load: each bulk load has a fixed cost, so small plans are batched
+
     def __init__(self, build_dir: Path) -> None:
         self.store: ox.Store | None = ox.Store(str(build_dir / "store"))
         self.count = 0
+        self._pending: list[ox.Quad] = []
 
     def add(self, graph_iri: str, graph: Graph) -> None:
         assert self.store is not None, "the writer is closed"
-        self.store.bulk_extend(quads(graph, graph_iri))
+        self._pending.extend(quads(graph, graph_iri))
         self.count += len(graph)
+        if len(self._pending) >= self.BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self.store is not None and self._pending:
+            self.store.bulk_extend(self._pending)
+            self._pending = []
 
     def close(self) -> int:
         """Flush and release the store (its RocksDB lock) so readers can open it; the quad count."""
         if self.store is not None:
+            self._flush()
             self.store.flush()
             self.store.optimize()
             self.store = None
