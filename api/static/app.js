@@ -5,6 +5,7 @@ const KINDS = { measure: "措施", task: "任务", unit: "单位", field: "领�
 const COLORS = { measure: "#b4232a", task: "#6b4fbb", unit: "#1f7a4d", field: "#0b5cad", partner: "#c77700", place: "#3b8ea5", instrument: "#7a6a00" };
 const FACETS = [["section", "章节"], ["unit", "牵头单位"], ["field", "领域"], ["place", "地点"], ["partner", "合作方"], ["deadline", "完成时限"]];
 const FILTERS = ["section", "unit", "field", "place", "partner", "due_before", "deadline_type"];
+const FILTER_LABELS = { section: "章节", unit: "牵头单位", field: "领域", place: "地点", partner: "合作方", due_before: "截止不晚于", deadline_type: "时限类型" };
 const EXAMPLES = ["哪些措施涉及外国人才", "与俄罗斯的科技合作", "南京有哪些措施", "没有固定期限、需要持续推进的任务", "cooperation with Russia"];
 const main = document.getElementById("main");
 const params = JSON.parse(document.body.dataset.params || "{}");
@@ -66,7 +67,8 @@ function renderSearch() {
     renderFacets(facets, body.facets, current);
     const active = FILTERS.filter((name) => current.searchParams.get(name));
     status.replaceChildren(`找到 ${body.results.length} 条措施`, ...active.map((name) =>
-      el("button", { class: "chip", type: "button", "aria-label": `取消筛选 ${name}`, onclick: () => toggle(name, null) }, `${name}: ${current.searchParams.get(name)} ✕`)));
+      el("button", { class: "chip", type: "button", "aria-label": `取消筛选 ${FILTER_LABELS[name] || name}`, onclick: () => toggle(name, null) },
+        `${FILTER_LABELS[name] || name}：${current.searchParams.get(name)} ✕`)));
     if (!body.results.length) hits.replaceChildren(emptyState("没有找到匹配的措施。可以减少筛选条件，或换个说法："));
     window.__lastSearchMs = performance.now() - started;
   }
