@@ -19,7 +19,7 @@ from rdflib import Graph
 
 from kg.extract import extract
 from kg.iri import normalise_base, plan_graph_iri, vocabulary_graph_iri
-from kg.lexicon import load_lexicon
+from kg.lexicon import lexicon_from_graph
 from kg.model import Extraction, Plan
 from kg.parse import parse_file
 from kg.rdf import load_vocabulary, plan_graph
@@ -68,8 +68,8 @@ def build(settings: Settings, *, plans: list[Plan] | None = None) -> BuildResult
     timings["parse_s"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
-    lexicon = load_lexicon(settings.ontology_dir / "vocab")
     vocabulary = load_vocabulary(settings.ontology_dir, base=base)
+    lexicon = lexicon_from_graph(vocabulary, base)
     knowledge = KnowledgeBase.from_graph(vocabulary, base)
     timings["vocabulary_s"] = time.perf_counter() - clock
 

@@ -53,9 +53,15 @@ def load_lexicon(vocabulary_dir: Path, *, hidden_labels: bool = False) -> Lexico
     graph = Graph()
     for path in sorted(vocabulary_dir.glob("*.ttl")):
         graph.parse(path, format="turtle", publicID=LOOKUP_BASE)
+    return lexicon_from_graph(graph, LOOKUP_BASE, hidden_labels=hidden_labels)
+
+
+def lexicon_from_graph(graph: Graph, base: str, *, hidden_labels: bool = False) -> Lexicon:
+    """The lexicon of a vocabulary graph already parsed under ``base`` (so a build parses the
+    vocabulary files once)."""
     lexicon = Lexicon()
     for subject in sorted(set(graph.subjects(RDF.type, None))):
-        if not isinstance(subject, URIRef) or not str(subject).startswith(LOOKUP_BASE):
+        if not isinstance(subject, URIRef) or not str(subject).startswith(base):
             continue
         kind = next((k for c, k in _KIND_BY_CLASS.items() if (subject, RDF.type, URIRef(PKO + c)) in graph), None)
         if kind is None:
@@ -66,10 +72,10 @@ def load_lexicon(vocabulary_dir: Path, *, hidden_labels: bool = False) -> Lexico
         subkind = next((str(o)[len(PKO):] for p in ("partnerKind", "placeKind", "unitKind")
                         for o in graph.objects(subject, URIRef(PKO + p))), None)
         foreign = any(o.toPython() is True for o in graph.objects(subject, URIRef(PKO + "foreign")))
-        key = str(subject)[len(LOOKUP_BASE):]
+        key = str(subject)[len(base):]
         surface = tuple(dict.fromkeys(str(o) for o in labels if isinstance(o, Literal) and len(str(o)) >= 2))
-        parents = tuple(str(o)[len(LOOKUP_BASE):] for p in (ORG.unitOf, ORG.subOrganizationOf)
-                        for o in graph.objects(subject, p) if str(o).startswith(LOOKUP_BASE))
+        parents = tuple(str(o)[len(base):] for p in (ORG.unitOf, ORG.subOrganizationOf)
+                        for o in graph.objects(subject, p) if str(o).startswith(base))
         lexicon.add(Entity(key=key, kind=kind, name=zh[0] if zh else key, labels=surface,
                            subkind=subkind, foreign=foreign), parents)
     return lexicon
