@@ -6,6 +6,7 @@ store and a remote one. Measure details are cached: the graph is read-only while
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from functools import lru_cache
 from typing import Any
@@ -62,6 +63,8 @@ class Catalog:
             for key, iri in sorted(keys.items(), key=lambda item: item[0].startswith("#")):
                 self.measure_keys.setdefault(iri, (plan, key))
         self.detail = lru_cache(maxsize=4096)(self._detail)  # type: ignore[method-assign]
+        self.detail_json = lru_cache(maxsize=4096)(  # type: ignore[method-assign]
+            lambda iri: json.dumps(self.detail(iri), ensure_ascii=False).encode("utf-8"))
 
     def plans(self) -> list[dict[str, Any]]:
         rows = self.graph.select(

@@ -6,7 +6,7 @@ import json
 from dataclasses import asdict
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Path, Query, Request
+from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
 
 from api.catalog import NotFound, source_passage
 from api.pages import page_for
@@ -76,10 +76,12 @@ def measures(request: Request, plan: str | None = None, limit: Annotated[int, Qu
 
 
 @router.get("/measures/{plan}/{number}", summary="One measure: text, task, section, deadline, units, entities, "
-            "targets, source span")
-def measure(request: Request, plan: str, number: str) -> dict[str, Any]:
+            "targets, source span", response_class=Response,
+            responses={200: {"content": {"application/json": {}}}})
+def measure(request: Request, plan: str, number: str) -> Response:
     catalog = _artifacts(request).catalog
-    return catalog.detail(catalog.measure_iri(plan, number))
+    # The hottest lookup: its JSON is serialised once and served from the cache afterwards.
+    return Response(catalog.detail_json(catalog.measure_iri(plan, number)), media_type="application/json")
 
 
 @router.get("/measures/{plan}/{number}/related", summary="Related measures with the reasons: shared "
