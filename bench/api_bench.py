@@ -33,8 +33,8 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 OUT = BENCH / "out" / "api"
 SEED_DATA = OUT / "seed"
-OTHER_1M = BENCH / "out" / "data"  # the build benchmark's 1,000-plan build, when it is there
-OWN_1M, OWN_PLANS = OUT / "data1000", OUT / "plans1000"
+OTHER_1000 = BENCH / "out" / "data"  # the build benchmark's 1,000-plan build, when it is there
+LARGE = {"1m": 160, "1000": 1000}  # graph name → generated plans (~6,200 quads a plan: 160 ≈ 1M quads)
 QUESTIONS = ROOT / "tests" / "data" / "dev-questions.json"
 SPARQL_ACCEPT = {"Accept": "application/sparql-results+json"}
 LUA = """local paths = {%s}
@@ -223,19 +223,19 @@ def ensure_seed() -> None:
                        env={**os.environ, "POLICYKG_DATA_DIR": str(SEED_DATA)})
 
 
-def find_1m() -> Path:
-    """The build benchmark's 1,000-plan build if finished, else a graph-only build of our own."""
-    for data_dir in (OTHER_1M, OWN_1M):
+def large_graph(plans: int) -> Path:
+    """A build of the first ``plans`` generated plans (seed 42): the build benchmark's own for 1,000
+    plans if finished, else a graph-only build of ours in bench/out/api/data{plans}."""
+    for data_dir in ([OTHER_1000] if plans == 1000 else []) + [OUT / f"data{plans}"]:
         manifest = data_dir / "current" / "manifest.json"
-        if manifest.is_file() and len(json.loads(manifest.read_text(encoding="utf-8"))["plans"]) >= 1000:
+        if manifest.is_file() and len(json.loads(manifest.read_text(encoding="utf-8"))["plans"]) == plans:
             return data_dir
-    print("generating 1,000 plans and building the graph only (no search index) into bench/out/api/data1000 …",
-          flush=True)
-    subprocess.run([sys.executable, __file__, "--build-graph-only"], check=True, cwd=ROOT)
-    return OWN_1M
+    print(f"generating {plans} plans, building the graph only (no search index) …", flush=True)
+    subprocess.run([sys.executable, __file__, "--build-graph-only", str(plans)], check=True, cwd=ROOT)
+    return OUT / f"data{plans}"
 
 
-def build_graph_only() -> None:
+def build_graph_only(count: int) -> None:
     """kg.build.build without the search index (encoding 60k measures takes hours on 2 cores)."""
     sys.path.insert(0, str(BENCH))
     import plangen
@@ -247,62 +247,58 @@ def build_graph_only() -> None:
     from kg.settings import Settings
     from kg.store import new_build_dir, publish, write_store
 
-    plangen.write_corpus(plangen.generate_corpus(plangen.load_vocab(ROOT / "ontology"), 1000, 42), OWN_PLANS)
-    settings = Settings(seeds_dir=OWN_PLANS, data_dir=OWN_1M, validate=False)
-    base, plans = normalise_base(settings.base), parse_plans(OWN_PLANS)
+    plans_dir, data_dir = OUT / f"plans{count}", OUT / f"data{count}"
+    plangen.write_corpus(plangen.generate_corpus(plangen.load_vocab(ROOT / "ontology"), count, 42), plans_dir)
+    settings = Settings(seeds_dir=plans_dir, data_dir=data_dir, validate=False)
+    base, plans = normalise_base(settings.base), parse_plans(plans_dir)
     lexicon, vocabulary = load_lexicon(settings.ontology_dir / "vocab"), load_vocabulary(settings.ontology_dir, base=base)
     at = datetime.now(timezone.utc).isoformat(timespec="seconds")
     linked = [(p, e, plan_graph(p, e, base=base, generated_at=at)) for p in plans for e in [extract(p, lexicon)]]
-    build_dir = new_build_dir(OWN_1M)
+    build_dir = new_build_dir(data_dir)
     quads = write_store(build_dir, [(vocabulary_graph_iri(base), vocabulary)] +
                         [(plan_graph_iri(base, p.id), g) for p, _, g in linked])
     publish(build_dir, {"policykg": VERSION, "built_at": at, "base": base, "quads": quads, "index": None,
                         "vocabulary_triples": len(vocabulary), "validated": False, "note": "graph only, api_bench",
-                        "plans": [_summary(p, e, g) for p, e, g in linked]}, OWN_1M)
+                        "plans": [_summary(p, e, g) for p, e, g in linked]}, data_dir)
 
 
-TARGETS = [  # (label, path in results, comparison, limit)
-    ("measure detail, 32 clients: rps", ("measures", "c32", "rps"), ">=", 1000),
+TARGETS = [  # (label, keys into the results, comparison, limit)
+    ("measure detail, 32 clients: req/s", ("measures", "c32", "rps"), ">=", 1000),
     ("measure detail, 32 clients: p99 ms", ("measures", "c32", "p99_ms"), "<=", 20),
     ("search, 1 client: p50 ms", ("search", "c1", "p50_ms"), "<=", 35),
     ("search, 8 clients: questions/s", ("search", "c8", "rps"), ">=", 50),
     ("search, 8 clients: p99 ms", ("search", "c8", "p99_ms"), "<=", 300),
     ("service start (seed): median s", ("startup", "median_s"), "<=", 10),
 ]
+SPARQL_LIMIT_MS = {"seed": 10, "1m": 300, "1000": 300}
 
 
 def report(results: dict[str, Any]) -> None:
-    def run_row(label: str, r: dict[str, Any]) -> str:
-        return (f"| {label} | {r['connections']} | {r['requests']:,} | {r['rps']:,.1f} | {r['p50_ms']} | {r['p90_ms']} | "
-                f"{r['p99_ms']} | {r['max_ms']} | {r['errors'] + r['non2xx'] + r['timeouts']} | "
-                f"{r['server_cpu_ms_per_request']} | {r['server_cores_busy']} | {r['loadavg_1m_before']} |")
-
     print("\n| endpoint (wrk -t1) | clients | requests | req/s | p50 ms | p90 ms | p99 ms | max ms | errors | "
-          "server CPU ms/req | server cores busy | load 1m |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
-    for key, label in (("c32", "/api/measures/{plan}/{n}"), ("c1", "/api/measures/{plan}/{n}")):
-        print(run_row(label, results["measures"][key]))
-    for key in ("c1", "c8"):
-        print(run_row("/api/search (24 dev questions)", results["search"][key]))
-    graphs = [g for g in ("sparql_seed", "sparql_1m") if g in results]
-    print("\n| canned query (GET /sparql, 1 client) | " + " | ".join(f"{g[7:]} p50 ms (p90, runs, rows; server CPU ms)" for g in graphs) + " |")
-    print("|---|" + "---|" * len(graphs))
+          "server CPU ms/req | server cores busy | load 1m |\n" + "|---" * 12 + "|")
+    for group, key, label in (("measures", "c32", "/api/measures/{plan}/{n}"), ("measures", "c1", "/api/measures/{plan}/{n}"),
+                              ("search", "c1", "/api/search (24 dev questions)"), ("search", "c8", "/api/search (24 dev questions)")):
+        r = results[group][key]
+        print(f"| {label} | {r['connections']} | {r['requests']:,} | {r['rps']:,.1f} | {r['p50_ms']} | {r['p90_ms']} | "
+              f"{r['p99_ms']} | {r['max_ms']} | {r['errors'] + r['non2xx'] + r['timeouts']} | "
+              f"{r['server_cpu_ms_per_request']} | {r['server_cores_busy']} | {r['loadavg_1m_before']} |")
+    graphs = [g for g in SPARQL_LIMIT_MS if f"sparql_{g}" in results]
+    quads = {g: results.get(f"graph_{g}", {}).get("quads") for g in graphs}
+    print("\n| canned query (GET /sparql, 1 client): p50 ms (p90; runs; rows; server CPU ms) | "
+          + " | ".join(f"{g} ({quads[g]:,} quads)" if quads[g] else g for g in graphs) + " |\n" + "|---" * (1 + len(graphs)) + "|")
     for name in results["sparql_seed"]:
         cells = []
         for g in graphs:
-            e = results[g].get(name, {})
-            cells.append(f"{e['p50_ms']} ({e['p90_ms']}, {e['runs']}, {e['rows']}{'+' if e['truncated'] else ''}; "
-                         f"cpu {e['server_cpu_ms']})"
-                         if "p50_ms" in e else f"status {e.get('status')} after {e.get('first_ms')} ms")
+            e = results[f"sparql_{g}"].get(name, {})
+            cells.append(f"{e['p50_ms']} ({e['p90_ms']}; {e['runs']}; {e['rows']}{'+' if e['truncated'] else ''}; "
+                         f"{e['server_cpu_ms']})" if "p50_ms" in e else f"status {e.get('status')} after {e.get('first_ms')} ms")
         print(f"| {name} | " + " | ".join(cells) + " |")
     s = results["startup"]
-    print(f"\nservice start to first 200 on /health: seed {s['runs_s']} s (median {s['median_s']} s)"
-          + (f"; 1M graph {results['startup_1m_s']} s" if "startup_1m_s" in results else ""))
+    print(f"\nservice start to first 200 on /health (seed): {s['runs_s']} s, median {s['median_s']} s, server CPU "
+          f"{s['server_cpu_s']} s" + "".join(f"; {g} graph: {results[f'graph_{g}']['startup_s']} s" for g in graphs if g != "seed"))
+    checks = list(TARGETS) + [(f"/sparql {name} ({g}): p50 ms", (f"sparql_{g}", name, "p50_ms"), "<=", SPARQL_LIMIT_MS[g])
+                              for g in graphs for name in results[f"sparql_{g}"]]
     print("\n| target | measured | limit | met |\n|---|---|---|---|")
-    checks = list(TARGETS)
-    for g, limit in (("sparql_seed", 10), ("sparql_1m", 300)):
-        for name in results.get(g, {}):
-            checks.append((f"/sparql {name} ({g[7:]}): p50 ms", (g, name, "p50_ms"), "<=", limit))
     results["targets"] = []
     for label, keys, op, limit in checks:
         value: Any = results
@@ -319,11 +315,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reps", type=int, default=30, help="timed runs per canned query (default 30)")
     parser.add_argument("--skip-1m", action="store_true", help="skip /sparql over the 1,000-plan (1M-triple) graph")
     parser.add_argument("--out", type=Path, default=BENCH / "results" / "api.json", help="result file")
-    parser.add_argument("--build-graph-only", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--build-graph-only", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
     if args.build_graph_only:
-        build_graph_only()
+        build_graph_only(args.build_graph_only)
         return 0
     ensure_seed()
     results: dict[str, Any] = {"benchmark": "policykg serve (1 uvicorn worker)", "machine": machine(),
@@ -345,17 +341,16 @@ def main(argv: list[str] | None = None) -> int:
         print("canned queries on the seed …", flush=True)
         results["sparql_seed"] = sparql_bench(client, url, pid, args.reps, 30)
     results["loadavg"]["after_seed"] = os.getloadavg()
-    if not args.skip_1m:
-        data_dir = find_1m()
+    for name, plans in ({} if args.skip_1m else LARGE).items():
+        data_dir = large_graph(plans)
         manifest = json.loads((data_dir / "current" / "manifest.json").read_text(encoding="utf-8"))
-        results["graph_1m"] = {"data_dir": str(data_dir.relative_to(ROOT)), "plans": len(manifest["plans"]),
-                               "quads": manifest["quads"], "search_index": bool(manifest.get("index"))}
+        results[f"graph_{name}"] = {"data_dir": str(data_dir.relative_to(ROOT)), "plans": plans,
+                                    "quads": manifest["quads"], "search_index": bool(manifest.get("index"))}
         print(f"canned queries on {data_dir.relative_to(ROOT)} ({manifest['quads']:,} quads) …", flush=True)
-        with server(data_dir, POLICYKG_QUERY_TIMEOUT="60") as (url, ready, pid), httpx.Client(timeout=120) as client:
-            results["startup_1m_s"] = round(ready, 2)
-            results["startup_1m_server_cpu_s"] = round(cpu_s(pid), 2)
-            results["sparql_1m"] = sparql_bench(client, url, pid, args.reps, 30)
-        results["loadavg"]["end"] = os.getloadavg()
+        with server(data_dir, POLICYKG_QUERY_TIMEOUT="30") as (url, ready, pid), httpx.Client(timeout=60) as client:
+            results[f"graph_{name}"].update(startup_s=round(ready, 2), startup_server_cpu_s=round(cpu_s(pid), 2))
+            results[f"sparql_{name}"] = sparql_bench(client, url, pid, args.reps, 30)
+        results["loadavg"][f"after_{name}"] = os.getloadavg()
     report(results)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

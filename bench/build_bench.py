@@ -16,10 +16,8 @@ import platform
 import shutil
 import statistics
 import subprocess
-import queue
 import sys
 import tempfile
-import threading
 import time
 from datetime import datetime, timezone
 from importlib import metadata
@@ -32,14 +30,15 @@ from kg.queries import load_queries
 from kg.settings import Settings
 
 import plangen
+from procs import child, oxigraph_query
 from tables import print_report
-from worker import SINGLE_CAP_S
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 OUT = BENCH / "out"
 SEED = ROOT / "seeds" / "jiangsu-kjt-2021-sanfuwu.txt"
 VALIDATION_SAMPLE = 10
+PHASES = ("seed", "corpus", "build-noindex", "build", "oxigraph", "rdflib")
 
 
 def machine_info() -> dict[str, Any]:
@@ -66,11 +65,12 @@ def seed_bench(reps: int) -> dict[str, Any]:
     """Parse of the seed alone and the full build(settings) of it, in-process after a warm-up.
 
     "warm" builds share one data dir, so the embedding cache (data_dir/cache) is filled, as on
-    any rebuild; "cold" builds each get a fresh data dir, as on the very first build."""
-    def one_build(data_dir: Path, validate: bool) -> tuple[float, dict[str, float], int]:
+    any rebuild; "cold" builds each get a fresh data dir, as on the very first build; "noindex"
+    builds leave the search index out (Settings.index=False): the graph build alone."""
+    def one_build(data_dir: Path, validate: bool, index: bool = True) -> tuple[float, dict[str, float], int]:
         time.sleep(1.05 - time.time() % 1)  # build folders are named by the second: never reuse one
         clock = time.perf_counter()
-        result = build(Settings(seeds_dir=SEED.parent, data_dir=data_dir, validate=validate))
+        result = build(Settings(seeds_dir=SEED.parent, data_dir=data_dir, validate=validate, index=index))
         return time.perf_counter() - clock, result.manifest["timings"], result.manifest["quads"]
 
     def summary(runs: list[tuple[float, dict[str, float], int]]) -> dict[str, Any]:
@@ -91,6 +91,8 @@ def seed_bench(reps: int) -> dict[str, Any]:
         one_build(warm, True)  # warm-up: imports, model load paths, embedding cache
         out["build_validated_warm"] = summary([one_build(warm, True) for _ in range(reps)])
         out["build_unvalidated_warm"] = summary([one_build(warm, False) for _ in range(reps)])
+        out["build_validated_noindex"] = summary([one_build(warm, True, False) for _ in range(reps)])
+        out["build_unvalidated_noindex"] = summary([one_build(warm, False, False) for _ in range(reps)])
         out["build_validated_cold"] = summary([one_build(Path(tmp) / f"cold{i}", True) for i in range(reps)])
     return out
 
@@ -140,63 +142,6 @@ def validation_sample(plans_dir: Path, count: int) -> dict[str, Any]:
             "quads": manifest["quads"], "plan_triples": sum(p["triples"] for p in manifest["plans"])}
 
 
-def child(mode: str, job: dict[str, Any]) -> dict[str, Any]:
-    """Run bench/worker.py MODE in a fresh interpreter; process_wall_s includes its start-up."""
-    job_path = _job_file(job)
-    clock = time.perf_counter()
-    try:
-        done = subprocess.run([sys.executable, str(BENCH / "worker.py"), mode, str(job_path)],
-                              capture_output=True, text=True, cwd=ROOT)
-    finally:
-        job_path.unlink()
-    if done.returncode != 0:
-        raise RuntimeError(f"worker {mode} failed ({done.returncode}):\n{done.stderr[-4000:]}")
-    result = json.loads(done.stdout.strip().splitlines()[-1])
-    result["process_wall_s"] = round(time.perf_counter() - clock, 2)
-    return result
-
-
-def _job_file(job: dict[str, Any]) -> Path:
-    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as handle:
-        json.dump(job, handle, ensure_ascii=False)
-    return Path(handle.name)
-
-
-def oxigraph_query(job: dict[str, Any]) -> dict[str, Any]:
-    """One query in its own worker; killed when one run passes SINGLE_CAP_S (Rust can't be interrupted)."""
-    job_path = _job_file(job)
-    errors = tempfile.TemporaryFile("w+", encoding="utf-8")  # a file, so a chatty stderr can never block
-    process = subprocess.Popen([sys.executable, str(BENCH / "worker.py"), "oxigraph", str(job_path)],
-                               stdout=subprocess.PIPE, stderr=errors, text=True, cwd=ROOT)
-    lines: queue.Queue[str | None] = queue.Queue()
-    threading.Thread(target=lambda: [lines.put(line) for line in process.stdout] + [lines.put(None)],  # type: ignore[union-attr]
-                     daemon=True).start()
-    runs: list[dict[str, Any]] = []
-    last: dict[str, Any] = {}
-    try:
-        while True:
-            try:
-                line = lines.get(timeout=SINGLE_CAP_S + (30 if not last else 1))
-            except queue.Empty:
-                process.kill()
-                timed = [r["s"] for r in runs[1:]]
-                return {"status": "timeout", "rows": runs[0]["rows"] if runs else None, "runs": len(timed),
-                        "median_ms": None, "note": f">{SINGLE_CAP_S:.0f} s", "completed_runs_s": [r["s"] for r in runs]}
-            if line is None:
-                break
-            last = json.loads(line)
-            if "run" in last:
-                runs.append(last)
-    finally:
-        process.wait()
-        job_path.unlink()
-    if process.returncode != 0 or "status" not in last:
-        errors.seek(0)
-        raise RuntimeError(f"oxigraph worker failed ({process.returncode}):\n{errors.read()[-4000:]}")
-    errors.close()
-    return last
-
-
 def bound_queries() -> tuple[dict[str, str], dict[str, dict[str, str]]]:
     """Every canned query, its parameters bound to the query's own example values."""
     texts, values = {}, {}
@@ -212,55 +157,80 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=42, help="generator seed (default 42)")
     parser.add_argument("--reps", type=int, default=5, help="timed runs per measurement (default 5)")
     parser.add_argument("--skip-rdflib", action="store_true", help="skip the rdflib comparison (slow at 1M quads)")
+    parser.add_argument("--phases", default=",".join(PHASES),
+                        help=f"comma-separated subset of {','.join(PHASES)}; a subset updates the existing --out file "
+                             "(build and queries reuse bench/out/plans, queries reuse bench/out/data)")
     parser.add_argument("--out", type=Path, help="result file (default bench/results/build.json for 1000 plans, "
                                                  "bench/out/build-N.json otherwise)")
     args = parser.parse_args(argv)
     if args.out is None:
         args.out = BENCH / "results" / "build.json" if args.plans == 1000 else OUT / f"build-{args.plans}.json"
+    args.phases = [phase.strip() for phase in args.phases.split(",") if phase.strip()]
+    unknown = set(args.phases) - set(PHASES)
+    if unknown:
+        parser.error(f"unknown phase(s) {', '.join(sorted(unknown))}; choose from {', '.join(PHASES)}")
     return args
+
+
+def _save(results: dict[str, Any], out: Path, *, complete: bool) -> None:
+    """Written after every phase, so a run killed half-way still leaves what it measured."""
+    results["complete"] = complete
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     started = time.perf_counter()
     plans_dir, data_dir = OUT / "plans", OUT / "data"
-    results: dict[str, Any] = {
-        "benchmark": "policykg build", "run_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "machine": machine_info(),
-        "parameters": {"plans": args.plans, "seed": args.seed, "reps": args.reps, "skip_rdflib": args.skip_rdflib,
-                       "validation_sample": VALIDATION_SAMPLE, "plans_dir": str(plans_dir.relative_to(ROOT)),
-                       "data_dir": str(data_dir.relative_to(ROOT))},
-    }
-    results["load_average"] = {"start": os.getloadavg()}
-    print(f"seed: {args.reps} runs each …", flush=True)
-    results["seed"] = seed_bench(args.reps)
-    results["seed"]["import_kg_build_s"] = import_time()
-    print(f"generating {args.plans} plans …", flush=True)
-    results["corpus"], _ = corpus_bench(args.plans, args.seed, plans_dir)
-    print(f"SHACL validation of {VALIDATION_SAMPLE} plans …", flush=True)
-    results["validation_sample"] = validation_sample(plans_dir, VALIDATION_SAMPLE)
-    print(f"building {args.plans} plans in a subprocess (validation off) …", flush=True)
-    shutil.rmtree(data_dir, ignore_errors=True)
-    results["build"] = child("build", {"seeds_dir": str(plans_dir), "data_dir": str(data_dir)})
-    results["load_average"]["after_build"] = os.getloadavg()
+    partial = set(args.phases) != set(PHASES)
+    results: dict[str, Any] = json.loads(args.out.read_text("utf-8")) if partial and args.out.is_file() else {}
+    results.update({"benchmark": "policykg build", "machine": machine_info()})
+    results.setdefault("load_average", {})["start"] = os.getloadavg()
+    results.setdefault("run_at", {})[",".join(args.phases)] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    results["parameters"] = {"plans": args.plans, "seed": args.seed, "reps": args.reps, "skip_rdflib": args.skip_rdflib,
+                             "validation_sample": VALIDATION_SAMPLE, "plans_dir": str(plans_dir.relative_to(ROOT)),
+                             "data_dir": str(data_dir.relative_to(ROOT))}
+    if "seed" in args.phases:
+        print(f"seed: {args.reps} runs each …", flush=True)
+        results["seed"] = seed_bench(args.reps)
+        results["seed"]["import_kg_build_s"] = import_time()
+    if "corpus" in args.phases:
+        print(f"generating {args.plans} plans …", flush=True)
+        results["corpus"], _ = corpus_bench(args.plans, args.seed, plans_dir)
+        print(f"SHACL validation of {VALIDATION_SAMPLE} plans …", flush=True)
+        results["validation_sample"] = validation_sample(plans_dir, VALIDATION_SAMPLE)
+    _save(results, args.out, complete=False)
+    for phase, key, target, index in (("build-noindex", "build_noindex", OUT / "data-noindex", False),
+                                      ("build", "build", data_dir, True)):
+        if phase in args.phases:
+            print(f"building {args.plans} plans in a subprocess (validation off, index {'on' if index else 'off'}) …",
+                  flush=True)
+            shutil.rmtree(target, ignore_errors=True)
+            results[key] = child("build", {"seeds_dir": str(plans_dir), "data_dir": str(target), "index": index})
+            results["load_average"][f"after_{phase}"] = os.getloadavg()
+            _save(results, args.out, complete=False)
     texts, values = bound_queries()
-    results["query_params"] = {name: bound for name, bound in values.items() if bound}
-    print("queries on Oxigraph (read-only store), one worker per query …", flush=True)
-    results["oxigraph"] = {"queries": {}}
-    for name, text in texts.items():
-        results["oxigraph"]["queries"][name] = oxigraph_query({"data_dir": str(data_dir), "query": text,
-                                                               "reps": args.reps})
-        print(f"  {name}: {results['oxigraph']['queries'][name].get('median_ms') or '>30 s'} ms", flush=True)
-    results["load_average"]["after_oxigraph"] = os.getloadavg()
-    if not args.skip_rdflib:
+    if results.get("build", {}).get("failed"):
+        print(f"build worker failed ({results['build']['returncode']}); queries skipped", flush=True)
+    elif "oxigraph" in args.phases:
+        results["query_params"] = {name: bound for name, bound in values.items() if bound}
+        print("queries on Oxigraph (read-only store), one worker per query …", flush=True)
+        results["oxigraph"] = {"queries": {}}
+        for name, text in texts.items():
+            outcome = oxigraph_query({"data_dir": str(data_dir), "query": text, "reps": args.reps})
+            results["oxigraph"]["queries"][name] = outcome
+            print(f"  {name}: {outcome.get('median_ms') or outcome.get('note')} ms, {outcome['rows']} rows", flush=True)
+        results["load_average"]["after_oxigraph"] = os.getloadavg()
+        _save(results, args.out, complete=False)
+    if "rdflib" in args.phases and not args.skip_rdflib and not results.get("build", {}).get("failed"):
         print("queries on rdflib Dataset (in memory) — slow …", flush=True)
         job = {"data_dir": str(data_dir), "queries": texts, "reps": args.reps, "dump_path": str(OUT / "dump.nq")}
         results["rdflib"] = child("rdflib", job)
         results["load_average"]["after_rdflib"] = os.getloadavg()
-    results["total_bench_s"] = round(time.perf_counter() - started, 1)
+    results.setdefault("bench_s", {})[",".join(args.phases)] = round(time.perf_counter() - started, 1)
+    _save(results, args.out, complete=all(key in results for key in ("seed", "corpus", "build", "oxigraph")))
     print_report(results)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(f"\nwrote {args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out}")
     return 0
 

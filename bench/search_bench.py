@@ -529,12 +529,16 @@ def print_scale(scale: dict[str, Any]) -> None:
             for r in hnsw[name]["by_ef"]:
                 rows.append([name, r["ef_search"], r["recall10_ids"], r["recall10_ties"], r["engine_k200_recall10_ties"],
                              r["hnsw_k10_ms"]["p50"], r["full_dense_p50_ms"], r["full_e2e_ms"]["p50"],
-                             hnsw[name]["exact_flat_k10_ms"]["p50"], r["returned_k200"], r["returned_k1000"]])
+                             hnsw[name]["exact_flat_k10_ms"]["p50"], f"{r['returned_k200']:.0f}", f"{r['returned_k1000']:.0f}"])
         print(f"\nHNSW vs exact IndexFlatIP (configured ef_search {hnsw['configured_ef_search']}; "
               "'ties' counts a hit whose score reaches the exact 10th score)")
         print(_table(["vectors", "ef_search", "recall@10 ids", "recall@10 ties", "engine k=200 top10 ties",
                       "HNSW k=10 p50 ms", "dense leg p50 ms", "full e2e p50 ms", "exact flat p50 ms", "ids returned k=200",
                       "k=1000"], rows))
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -554,21 +558,29 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(WORKERS[args.worker[0]](json.loads(Path(args.worker[1]).read_text("utf-8"))), ensure_ascii=False))
         return 0
     results: dict[str, Any] = json.loads(args.out.read_text("utf-8")) if args.out.is_file() else {}
-    results.update(benchmark="policykg search", run_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    # a rerun keeps what it replaces (with when and how loaded the machine was) under "superseded"
+    replaced = {"seed": ["seed"], "scale": ["scale"], "all": ["seed", "scale"]}.get(args.section, [])
+    old = {k: results[k] for k in replaced if k in results}
+    if args.section == "scale-query" and "scale" in results:
+        old = {"scale": {k: v for k, v in results["scale"].items() if k.startswith("query")}}
+    if old:
+        results.setdefault("superseded", []).append({"run_at": results.get("run_at"), **old})
+    results.update(benchmark="policykg search", run_at=_now(),
                    machine=machine(), parameters={k: (str(v) if isinstance(v, Path) else v)
                                                   for k, v in vars(args).items() if k != "worker"})
     print(f"machine: {results['machine']}\n", flush=True)
     if args.section in ("seed", "all"):
-        results["seed"] = seed_section(args.reps)
+        results["seed"] = {"run_at": _now(), **seed_section(args.reps)}
         print()
         print_seed(results["seed"])
     if args.section in ("scale", "all"):
-        results["scale"] = scale_section(args.docs, args.pool, args.scale_reps, args.seed, args.keep_cache)
+        results["scale"] = {"run_at": _now(), **scale_section(args.docs, args.pool, args.scale_reps, args.seed,
+                                                                args.keep_cache)}
         print()
         print_scale(results["scale"])
     if args.section == "scale-query":
         build = results["scale"]["build"]
-        results["scale"].update(scale_queries(build, args.scale_reps, Path(build["index"]).parent))
+        results["scale"].update(query_run_at=_now(), **scale_queries(build, args.scale_reps, Path(build["index"]).parent))
         print()
         print_scale(results["scale"])
     results["loadavg_at_end"] = loadavg()

@@ -54,6 +54,12 @@ def corpus_table(corpus: dict[str, Any], sample: dict[str, Any]) -> str:
 
 
 def build_table(build: dict[str, Any]) -> str:
+    if build.get("failed"):
+        return _table(["build (FAILED)", "value"], [
+            ["return code", build["returncode"]], ["ran for", _ms(build["process_wall_s"])],
+            ["sampled peak RSS before it died", f"{build['sampled_peak_rss_mb']:,} MB"],
+            ["RSS timeline (s, MB)", " ".join(f"{t}:{m}" for t, m in build["rss_timeline_s_mb"][-12:])],
+            ["stderr", build["stderr_tail"][-300:].replace("\n", " ") or "(empty)"]])
     totals = build["totals"]
     rows = [["build(settings) wall, in the child", _ms(build["wall_s"])],
             ["child process wall (with interpreter start + imports)", _ms(build["process_wall_s"])],
@@ -64,7 +70,7 @@ def build_table(build: dict[str, Any]) -> str:
             ["quads in store (plans + vocabulary)", f"{build['quads']:,} ({totals['triples']:,} plan triples)"],
             ["tasks / measures / mentions / targets", f"{totals['tasks']:,} / {totals['measures']:,} / "
                                                       f"{totals['mentions']:,} / {totals['targets']:,}"],
-            ["peak RSS of the build process", f"{build['peak_rss_mb']:,.0f} MB"],
+            ["peak RSS of the build process (VmHWM)", f"{build['peak_rss_mb']:,.0f} MB"],
             ["store on disk", f"{build['store_mb']:,.0f} MB"],
             ["SHACL validation", "off (pyshacl over the whole graph is too slow at this size; see the sample)"]]
     return _table([f"build of {build['plans']:,} plans", "value"], rows)
@@ -110,9 +116,16 @@ def print_report(results: dict[str, Any]) -> None:
     print(f"\nmachine: {machine['cpus_usable']} of {machine['cpu_count']} CPUs ({machine['cpu_model']}), "
           f"{machine['memory_mb']:,} MB, Python {machine['python']}, "
           + ", ".join(f"{k} {v}" for k, v in machine["packages"].items()))
-    for block in (seed_table(results["seed"]), corpus_table(results["corpus"], results["validation_sample"]),
-                  build_table(results["build"]), query_table(results["oxigraph"], results.get("rdflib")),
-                  engines_table(results["oxigraph"], results.get("rdflib"))):
+    blocks = [seed_table(results["seed"]), corpus_table(results["corpus"], results["validation_sample"]),
+              build_table(results["build"])]
+    if "oxigraph" in results:
+        rdflib = results.get("rdflib")
+        if rdflib and rdflib.get("failed"):
+            blocks.append(f"rdflib worker FAILED ({rdflib['returncode']}) after {_ms(rdflib['process_wall_s'])}, "
+                          f"sampled peak RSS {rdflib['sampled_peak_rss_mb']:,} MB")
+            rdflib = None
+        blocks += [query_table(results["oxigraph"], rdflib), engines_table(results["oxigraph"], rdflib)]
+    for block in blocks:
         print()
         print(block)
     mismatches = results["corpus"]["mismatch_examples"]

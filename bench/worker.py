@@ -1,7 +1,7 @@
 """Child processes of bench/build_bench.py, one engine or build per process so that peak RSS
 (``ru_maxrss`` of the child itself) belongs to that job alone.
 
-    python bench/worker.py build    JOB.json  → the 1,000-plan build, validation off
+    python bench/worker.py build    JOB.json  → the 1,000-plan build, validation off (index on or off)
     python bench/worker.py oxigraph JOB.json  → ONE canned query on the built store, read-only
     python bench/worker.py rdflib   JOB.json  → all canned queries on rdflib's in-memory Dataset
 
@@ -50,7 +50,8 @@ def run_build(job: dict[str, Any]) -> dict[str, Any]:
     from kg.build import build
     from kg.settings import Settings
 
-    settings = Settings(seeds_dir=Path(job["seeds_dir"]), data_dir=Path(job["data_dir"]), validate=False)
+    settings = Settings(seeds_dir=Path(job["seeds_dir"]), data_dir=Path(job["data_dir"]), validate=False,
+                        index=job.get("index", True))
     clock = time.perf_counter()
     result = build(settings)
     wall = time.perf_counter() - clock
@@ -62,7 +63,8 @@ def run_build(job: dict[str, Any]) -> dict[str, Any]:
             "index": {"documents": index.get("documents"), "model": index.get("model"),
                       "vector_index": index.get("vector_index"), "timings": index.get("timings")},
             "vocabulary_triples": manifest["vocabulary_triples"], "plans": len(manifest["plans"]),
-            "validated": manifest["validated"], "totals": totals, "store_path": str(result.path / "store"),
+            "validated": manifest["validated"], "indexed": settings.index, "totals": totals,
+            "store_path": str(result.path / "store"),
             "store_mb": round(sum(p.stat().st_size for p in (result.path / "store").rglob("*") if p.is_file()) / 2**20, 1),
             "peak_rss_mb": peak_rss_mb()}
 
