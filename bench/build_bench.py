@@ -187,6 +187,8 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, Any] = json.loads(args.out.read_text("utf-8")) if partial and args.out.is_file() else {}
     results.update({"benchmark": "policykg build", "machine": machine_info()})
     results.setdefault("load_average", {})["start"] = os.getloadavg()
+    if not isinstance(results.get("run_at", {}), dict):  # a result file written before phases existed
+        results["run_at"] = {",".join(PHASES): results["run_at"]}
     results.setdefault("run_at", {})[",".join(args.phases)] = datetime.now(timezone.utc).isoformat(timespec="seconds")
     results["parameters"] = {"plans": args.plans, "seed": args.seed, "reps": args.reps, "skip_rdflib": args.skip_rdflib,
                              "validation_sample": VALIDATION_SAMPLE, "plans_dir": str(plans_dir.relative_to(ROOT)),

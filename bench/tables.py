@@ -29,7 +29,11 @@ def seed_table(seed: dict[str, Any]) -> str:
              f"{seed['measures']} measures"]]
     for key, label in (("build_validated_warm", "build(settings), SHACL on, warm embedding cache"),
                        ("build_unvalidated_warm", "build(settings), SHACL off, warm embedding cache"),
-                       ("build_validated_cold", "build(settings), SHACL on, cold (fresh data dir)")):
+                       ("build_validated_cold", "build(settings), SHACL on, cold (fresh data dir)"),
+                       ("build_validated_noindex", "build(settings), SHACL on, index off"),
+                       ("build_unvalidated_noindex", "build(settings), SHACL off, index off")):
+        if key not in seed:
+            continue
         run = seed[key]
         rows.append([label, _ms(run["median_s"]), f"{run['quads']:,} quads; {_stages(run['stages_median_s'])}"])
     rows.append(["cold import of kg.build (fresh interpreter)", _ms(seed["import_kg_build_s"]), "not part of the above"])
@@ -54,6 +58,7 @@ def corpus_table(corpus: dict[str, Any], sample: dict[str, Any]) -> str:
 
 
 def build_table(build: dict[str, Any]) -> str:
+    indexed = build.get("indexed", True)
     if build.get("failed"):
         return _table(["build (FAILED)", "value"], [
             ["return code", build["returncode"]], ["ran for", _ms(build["process_wall_s"])],
@@ -66,14 +71,14 @@ def build_table(build: dict[str, Any]) -> str:
             ["CPU time of the build process (user + sys)", _ms(build["cpu_s"])],
             ["stages (manifest timings)", _stages(build["timings"])],
             ["index stage: search index of measures", f"{build['index']['documents']:,} documents, "
-             f"{build['index']['model']}; {_stages(build['index']['timings'] or {})}"],
+             f"{build['index']['model']}; {_stages(build['index']['timings'] or {})}" if indexed else "off"],
             ["quads in store (plans + vocabulary)", f"{build['quads']:,} ({totals['triples']:,} plan triples)"],
             ["tasks / measures / mentions / targets", f"{totals['tasks']:,} / {totals['measures']:,} / "
                                                       f"{totals['mentions']:,} / {totals['targets']:,}"],
             ["peak RSS of the build process (VmHWM)", f"{build['peak_rss_mb']:,.0f} MB"],
             ["store on disk", f"{build['store_mb']:,.0f} MB"],
             ["SHACL validation", "off (pyshacl over the whole graph is too slow at this size; see the sample)"]]
-    return _table([f"build of {build['plans']:,} plans", "value"], rows)
+    return _table([f"build of {build['plans']:,} plans, index {'on' if indexed else 'off'}", "value"], rows)
 
 
 def query_table(oxigraph: dict[str, Any], rdflib: dict[str, Any] | None) -> str:
@@ -116,8 +121,8 @@ def print_report(results: dict[str, Any]) -> None:
     print(f"\nmachine: {machine['cpus_usable']} of {machine['cpu_count']} CPUs ({machine['cpu_model']}), "
           f"{machine['memory_mb']:,} MB, Python {machine['python']}, "
           + ", ".join(f"{k} {v}" for k, v in machine["packages"].items()))
-    blocks = [seed_table(results["seed"]), corpus_table(results["corpus"], results["validation_sample"]),
-              build_table(results["build"])]
+    blocks = [seed_table(results["seed"]), corpus_table(results["corpus"], results["validation_sample"])]
+    blocks += [build_table(results[key]) for key in ("build_noindex", "build") if key in results]
     if "oxigraph" in results:
         rdflib = results.get("rdflib")
         if rdflib and rdflib.get("failed"):
