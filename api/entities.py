@@ -23,7 +23,6 @@ _UP = {"fields": "skos:broader", "places": "schema:containedInPlace", "units": "
 
 def entity_list(catalog: Catalog, collection: str, *, include_unused: bool = False) -> list[dict[str, Any]]:
     kind = _kind(collection)
-    used = "" if include_unused else "FILTER(?measures > 0)"
     rows = catalog.graph.select(
         f"SELECT ?e ?label ?label_en ?sub (COUNT(DISTINCT ?m) AS ?measures) WHERE {{ ?e a pko:{kind} ; skos:prefLabel ?label "
         "FILTER(LANGMATCHES(LANG(?label), 'zh')) OPTIONAL { ?e skos:prefLabel ?label_en FILTER(LANGMATCHES(LANG(?label_en), 'en')) } "

@@ -160,16 +160,21 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--phases", default=",".join(PHASES),
                         help=f"comma-separated subset of {','.join(PHASES)}; a subset updates the existing --out file "
                              "(build and queries reuse bench/out/plans, queries reuse bench/out/data)")
+    parser.add_argument("--work", type=Path, default=OUT, help="scratch folder for plans/, data/ … (default bench/out)")
     parser.add_argument("--out", type=Path, help="result file (default bench/results/build.json for 1000 plans, "
                                                  "bench/out/build-N.json otherwise)")
     args = parser.parse_args(argv)
     if args.out is None:
-        args.out = BENCH / "results" / "build.json" if args.plans == 1000 else OUT / f"build-{args.plans}.json"
+        args.out = BENCH / "results" / "build.json" if args.plans == 1000 else args.work / f"build-{args.plans}.json"
     args.phases = [phase.strip() for phase in args.phases.split(",") if phase.strip()]
     unknown = set(args.phases) - set(PHASES)
     if unknown:
         parser.error(f"unknown phase(s) {', '.join(sorted(unknown))}; choose from {', '.join(PHASES)}")
     return args
+
+
+def _shown(path: Path) -> str:
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
 
 
 def _save(results: dict[str, Any], out: Path, *, complete: bool) -> None:
@@ -182,7 +187,8 @@ def _save(results: dict[str, Any], out: Path, *, complete: bool) -> None:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     started = time.perf_counter()
-    plans_dir, data_dir = OUT / "plans", OUT / "data"
+    work = args.work.resolve()
+    plans_dir, data_dir = work / "plans", work / "data"
     partial = set(args.phases) != set(PHASES)
     results: dict[str, Any] = json.loads(args.out.read_text("utf-8")) if partial and args.out.is_file() else {}
     results.update({"benchmark": "policykg build", "machine": machine_info()})
@@ -191,8 +197,8 @@ def main(argv: list[str] | None = None) -> int:
         results["run_at"] = {",".join(PHASES): results["run_at"]}
     results.setdefault("run_at", {})[",".join(args.phases)] = datetime.now(timezone.utc).isoformat(timespec="seconds")
     results["parameters"] = {"plans": args.plans, "seed": args.seed, "reps": args.reps, "skip_rdflib": args.skip_rdflib,
-                             "validation_sample": VALIDATION_SAMPLE, "plans_dir": str(plans_dir.relative_to(ROOT)),
-                             "data_dir": str(data_dir.relative_to(ROOT))}
+                             "validation_sample": VALIDATION_SAMPLE, "plans_dir": _shown(plans_dir),
+                             "data_dir": _shown(data_dir)}
     if "seed" in args.phases:
         print(f"seed: {args.reps} runs each …", flush=True)
         results["seed"] = seed_bench(args.reps)
@@ -203,7 +209,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"SHACL validation of {VALIDATION_SAMPLE} plans …", flush=True)
         results["validation_sample"] = validation_sample(plans_dir, VALIDATION_SAMPLE)
     _save(results, args.out, complete=False)
-    for phase, key, target, index in (("build-noindex", "build_noindex", OUT / "data-noindex", False),
+    for phase, key, target, index in (("build-noindex", "build_noindex", work / "data-noindex", False),
                                       ("build", "build", data_dir, True)):
         if phase in args.phases:
             print(f"building {args.plans} plans in a subprocess (validation off, index {'on' if index else 'off'}) …",
@@ -227,13 +233,13 @@ def main(argv: list[str] | None = None) -> int:
         _save(results, args.out, complete=False)
     if "rdflib" in args.phases and not args.skip_rdflib and not results.get("build", {}).get("failed"):
         print("queries on rdflib Dataset (in memory) — slow …", flush=True)
-        job = {"data_dir": str(data_dir), "queries": texts, "reps": args.reps, "dump_path": str(OUT / "dump.nq")}
+        job = {"data_dir": str(data_dir), "queries": texts, "reps": args.reps, "dump_path": str(work / "dump.nq")}
         results["rdflib"] = child("rdflib", job)
         results["load_average"]["after_rdflib"] = os.getloadavg()
     results.setdefault("bench_s", {})[",".join(args.phases)] = round(time.perf_counter() - started, 1)
     _save(results, args.out, complete=all(key in results for key in ("seed", "corpus", "build", "oxigraph")))
     print_report(results)
-    print(f"\nwrote {args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out}")
+    print(f"\nwrote {_shown(args.out.resolve())}")
     return 0
 
 

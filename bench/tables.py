@@ -76,6 +76,8 @@ def build_table(build: dict[str, Any]) -> str:
             ["tasks / measures / mentions / targets", f"{totals['tasks']:,} / {totals['measures']:,} / "
                                                       f"{totals['mentions']:,} / {totals['targets']:,}"],
             ["peak RSS of the build process (VmHWM)", f"{build['peak_rss_mb']:,.0f} MB"],
+            ["RSS timeline (s: MB, sampled every 30 s)",
+             " ".join(f"{t}:{m}" for t, m in build.get("rss_timeline_s_mb", [])[::4][-10:]) or "–"],
             ["store on disk", f"{build['store_mb']:,.0f} MB"],
             ["SHACL validation", "off (pyshacl over the whole graph is too slow at this size; see the sample)"]]
     return _table([f"build of {build['plans']:,} plans, index {'on' if indexed else 'off'}", "value"], rows)

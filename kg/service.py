@@ -16,7 +16,7 @@ from kg.queries import get_query
 from kg.settings import Settings
 from kg.sparql import execute, render
 from kg.store import Build, StoreError, current_build, open_store
-from kg.validate import ValidationReport, format_report, validate
+from kg.validate import ValidationReport, validate
 
 
 @dataclass
@@ -103,8 +103,4 @@ def _rdflib(term: object) -> URIRef | BNode | Literal:
     raise TypeError(f"unsupported term {term!r}")
 
 
-def validation_text(report: ValidationReport) -> str:
-    return format_report(report)
-
-
-__all__ = ["GraphService", "validation_text"]
+__all__ = ["GraphService"]

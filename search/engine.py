@@ -20,7 +20,6 @@ from search.fusion import blend, ranks, reciprocal_rank_fusion
 from search.index import load_documents, read_manifest, tokenizer_for
 from search.knowledge import KnowledgeBase
 from search.linking import DeadlineAsk, LinkedEntity, Linker, deadline_ask, meets
-from search.tokenize import strip_question_words
 from search.vectors import VectorIndex
 
 MAX_QUESTION_CHARS = 256  # longer questions are cut here (and the response says so)
@@ -230,4 +229,4 @@ def _ms(clock: float) -> float:
     return round((time.perf_counter() - clock) * 1000, 3)
 
 
-__all__ = ["SearchEngine", "SearchError", "SearchResponse", "strip_question_words"]
+__all__ = ["SearchEngine", "SearchError", "SearchResponse"]
