@@ -16,7 +16,7 @@ _MONTH_NAMES = {m: i for i, m in enumerate(
 _ONGOING = re.compile(r"持续|长期|没有固定期限|无固定期限|不设期限|常态化|ongoing|continuous|no fixed deadline|"
                       r"without (?:a )?deadline|long[- ]term", re.IGNORECASE)
 _ZH_MONTH = re.compile(r"(?:(\d{4})\s*年)?\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月\s*(?:底|末)?\s*(前|之前|以前|完成|到期)?")
-_ZH_YEAR_END = re.compile(r"(?:(\d{4})\s*年)?\s*(?:年底|年末)")
+_ZH_YEAR_END = re.compile(r"(?:(\d{4})\s*年?\s*)?年(?:底|末)")
 _EN_MONTH = re.compile(r"(?:by|before|until|due|in|end of)\s+(?:the\s+end\s+of\s+)?(" + "|".join(_MONTH_NAMES) +
                        r")(?:\s+(\d{4}))?", re.IGNORECASE)
 _EN_YEAR_END = re.compile(r"(?:by|before|end of)\s+(?:the\s+end\s+of\s+)?(\d{4})", re.IGNORECASE)

@@ -128,3 +128,10 @@ def test_cli_search_and_eval(built_data: Path) -> None:
 
 def test_response_is_json_serialisable(service: SearchService) -> None:
     assert json.loads(json.dumps(asdict(service.search("量子科技方面有什么部署")), ensure_ascii=False))
+
+
+def test_year_end_deadline_keeps_its_year() -> None:
+    from search.linking import deadline_ask
+
+    assert deadline_ask("2022年底前完成的任务").due_by == "2022-12"
+    assert deadline_ask("年底前完成的任务").due_by == "--12"
