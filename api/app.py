@@ -17,14 +17,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.catalog import NotFound
 from api.linked_data import linked_data_router
-from api.routes_api import router as api_router
 from api.pages import STATIC
+from api.routes_api import router as api_router
 from api.routes_sparql import router as sparql_router
-from api.web import router as web_router
 from api.state import Artifacts
-from kg.settings import Settings
-from kg.sparql import SparqlError
-from kg.store import current_build
+from api.web import router as web_router
+from kg.store.builds import current_build
+from kg.store.sparql import SparqlError
+from policykg.settings import Settings
 
 
 def create_app(settings: Settings | None = None, artifacts: Artifacts | None = None) -> FastAPI:

@@ -11,9 +11,9 @@ from collections import defaultdict
 from functools import lru_cache
 from typing import Any
 
-from kg.backend import Row
-from kg.iri import encode_path
-from kg.service import GraphService
+from kg.rdf.iri import encode_path
+from kg.store.backend import Row
+from policykg.services import GraphService
 
 KINDS = {"units": "Unit", "fields": "Field", "partners": "Partner", "places": "Place", "instruments": "Instrument"}
 _LINKS = {"field": "pko:field", "partner": "pko:partner", "place": "pko:place", "instrument": "pko:instrument"}

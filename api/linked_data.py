@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from api.catalog import _iri
 from api.negotiation import RDF_MEDIA, RDF_TYPES, choose
-from kg.iri import encode_path
+from kg.rdf.iri import encode_path
 
 
 def linked_data_router(base: str) -> APIRouter:

@@ -9,10 +9,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
 
 from api.catalog import NotFound, source_passage
-from api.pages import page_for
 from api.entities import entity_detail, entity_list, task_detail, tasks
+from api.pages import page_for
 from api.related import related_measures
-from kg.queries import QueryError, get_query, load_queries
+from kg.store.queries import QueryError, get_query, load_queries
 from search.facets import FilterError, Filters
 
 router = APIRouter(prefix="/api", tags=["api"])

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from kg.errors import InputError
+
 _TOKENS = re.compile(
     r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
     r"|<[^<>\"{}|^`\\\s]*>|#[^\n]*",
@@ -15,7 +17,7 @@ _UPDATES = ("INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE
 _KEYWORD = re.compile(r"(?<![\w:?$])([A-Za-z]+)(?![\w:])")
 
 
-class QueryRefused(ValueError):
+class QueryRefused(InputError):
     """A request that is valid SPARQL but not allowed here (updates, SERVICE)."""
 
 

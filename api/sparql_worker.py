@@ -12,8 +12,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from api.results import MEDIA, boolean, select
-from kg.sparql import PREFIXES
+from kg.namespaces import PREFIXES
+from kg.store.results import MEDIA, boolean, select
 
 RDF_MEDIA = {
     "turtle": ("text/turtle", ox.RdfFormat.TURTLE),
@@ -34,7 +34,7 @@ def serve_queries(connection: Connection, store_path: str) -> None:
 
 
 def run_query(store: ox.Store, request: dict[str, Any]) -> dict[str, Any]:
-    options: dict[str, Any] = {"prefixes": PREFIXES, "base_iri": request.get("base_iri")}
+    options: dict[str, Any] = {"prefixes": dict(PREFIXES), "base_iri": request.get("base_iri")}
     if request.get("default_graphs"):
         options["default_graph"] = [ox.NamedNode(g) for g in request["default_graphs"]]
     else:

@@ -7,10 +7,9 @@ from typing import Any
 
 from api.catalog import Catalog
 from api.sparql_runner import RemoteEndpoint, WorkerPool
-from kg.backend import RemoteBackend
-from kg.service import GraphService
-from kg.settings import Settings
-from search.service import SearchService
+from kg.store.backend import RemoteBackend
+from policykg.services import GraphService, SearchService
+from policykg.settings import Settings
 
 
 @dataclass

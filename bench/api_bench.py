@@ -92,14 +92,14 @@ def cpu_s(pid: int) -> float:
 
 @contextmanager
 def server(data_dir: Path, **env: str) -> Iterator[tuple[str, float, int]]:
-    """`python -m kg.cli serve` on a free loopback port, as tests/server.py does; yields (url, seconds
+    """`python -m policykg.cli serve` on a free loopback port, as tests/server.py does; yields (url, seconds
     from process start to the first 200 on /health, pid) and stops it by its pid."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = int(sock.getsockname()[1])
     log = (OUT / "server.log").open("wb")  # the last server's output
     started = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-m", "kg.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+    process = subprocess.Popen([sys.executable, "-m", "policykg.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
                                cwd=ROOT, env={**os.environ, "POLICYKG_DATA_DIR": str(data_dir), **env},
                                stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
@@ -176,7 +176,7 @@ def search_bench(client: httpx.Client, url: str, pid: int, duration: float) -> d
 def sparql_bench(client: httpx.Client, url: str, pid: int, reps: int, budget_s: float) -> dict[str, Any]:
     """Each canned query bound to its example values, GET /sparql, one client: a warm-up run (two when
     fast), then ``reps`` timed runs — fewer past ``budget_s``: at least 3, or 1 when a run takes 10 s."""
-    from kg.queries import load_queries
+    from kg.store.queries import load_queries
 
     results: dict[str, Any] = {}
     for name, query in load_queries().items():
@@ -224,13 +224,13 @@ def build_graph_only(count: int) -> None:
     sys.path.insert(0, str(BENCH))
     import plangen
 
-    from kg.build import VERSION, _summary, parse_plans
-    from kg.extract import extract
-    from kg.iri import normalise_base, plan_graph_iri, vocabulary_graph_iri
-    from kg.lexicon import load_lexicon
-    from kg.rdf import load_vocabulary, plan_graph
-    from kg.settings import Settings
-    from kg.store import new_build_dir, publish, write_store
+    from kg.extract.lexicon import load_lexicon
+    from kg.extract.linking import extract
+    from kg.rdf.graph import load_vocabulary, plan_graph
+    from kg.rdf.iri import normalise_base, plan_graph_iri, vocabulary_graph_iri
+    from kg.store.builds import new_build_dir, publish, write_store
+    from policykg.build import VERSION, _summary, parse_plans
+    from policykg.settings import Settings
 
     plans_dir, data_dir = OUT / f"plans{count}", OUT / f"data{count}"
     plangen.write_corpus(plangen.generate_corpus(plangen.load_vocab(ROOT / "ontology"), count, 42), plans_dir)

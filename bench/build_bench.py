@@ -24,14 +24,14 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from kg.build import build
-from kg.parse import parse_file
-from kg.queries import load_queries
-from kg.settings import Settings
-
 import plangen
 from procs import child, oxigraph_query
 from tables import print_report
+
+from kg.parse.plan import parse_file
+from kg.store.queries import load_queries
+from policykg.build import build
+from policykg.settings import Settings
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -98,8 +98,8 @@ def seed_bench(reps: int) -> dict[str, Any]:
 
 
 def import_time() -> float:
-    """Cold start-up: a fresh interpreter importing kg.build (what precedes any build)."""
-    code = "import time; t = time.perf_counter(); import kg.build; print(time.perf_counter() - t)"
+    """Cold start-up: a fresh interpreter importing policykg.build (what precedes any build)."""
+    code = "import time; t = time.perf_counter(); import policykg.build; print(time.perf_counter() - t)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     return round(float(done.stdout.strip().splitlines()[-1]), 3)
 

@@ -12,10 +12,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg.lexicon import load_lexicon
-from kg.parse import parse_text
-
 import phrases as ph
+
+from kg.extract.lexicon import load_lexicon
+from kg.parse.plan import parse_text
 
 _CJK = re.compile(r"^[\u3400-\u9fff]+$")
 _TITLE_END = re.compile(r"(方案|意见|通知|计划|办法|规划|细则|要点|清单|举措|措施)$")

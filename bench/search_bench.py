@@ -80,12 +80,12 @@ class Laps:
 def w_seed_stages(job: dict[str, Any]) -> dict[str, Any]:
     """The index pipeline step by step, cold: fresh process, empty embedding cache."""
     laps = Laps()
-    from kg.build import parse_plans
-    from kg.extract import extract
-    from kg.iri import normalise_base
-    from kg.lexicon import load_lexicon
-    from kg.rdf import load_vocabulary
-    from kg.settings import Settings
+    from kg.extract.lexicon import load_lexicon
+    from kg.extract.linking import extract
+    from kg.rdf.graph import load_vocabulary
+    from kg.rdf.iri import normalise_base
+    from policykg.build import parse_plans
+    from policykg.settings import Settings
     from search.documents import documents_for
     from search.encoder import make_encoder
     from search.index import build_index
@@ -126,8 +126,8 @@ def w_seed_stages(job: dict[str, Any]) -> dict[str, Any]:
 def w_seed_build(job: dict[str, Any]) -> dict[str, Any]:
     """kg.build.build(Settings(validate=False)) ``builds`` times in one process."""
     clock = time.perf_counter()
-    from kg.build import build
-    from kg.settings import Settings
+    from policykg.build import build
+    from policykg.settings import Settings
     imports_s = time.perf_counter() - clock
     runs = []
     for _ in range(job["builds"]):
@@ -143,12 +143,13 @@ def make_pool(size: int, seed: int) -> tuple[list[Any], list[tuple[str, str, lis
     """``size`` documents with distinct dense texts (real plans first, then plangen plans), the
     plans they came from as context donors (title, id, one document per task), and the knowledge."""
     import plangen
-    from kg.extract import extract
-    from kg.iri import normalise_base
-    from kg.lexicon import load_lexicon
-    from kg.parse import parse_file, parse_text
-    from kg.rdf import load_vocabulary
-    from kg.settings import Settings
+
+    from kg.extract.lexicon import load_lexicon
+    from kg.extract.linking import extract
+    from kg.parse.plan import parse_file, parse_text
+    from kg.rdf.graph import load_vocabulary
+    from kg.rdf.iri import normalise_base
+    from policykg.settings import Settings
     from search.documents import documents_for
     from search.knowledge import KnowledgeBase
     settings = Settings()
@@ -181,7 +182,7 @@ def scale_documents(pool: list[Any], donors: list[tuple[str, str, list[Any]]], k
     units, deadline) comes from a donor plan's tasks, plus a plan-level place on some tasks."""
     from dataclasses import replace
 
-    from kg.iri import measure_iri, plan_iri
+    from kg.rdf.iri import measure_iri, plan_iri
     rng = random.Random(seed)
     places = sorted(k for k, e in knowledge.entities.items() if e.kind == "place" and not e.foreign)
     order = list(range(len(pool)))
@@ -214,11 +215,11 @@ def scale_documents(pool: list[Any], donors: list[tuple[str, str, list[Any]]], k
 
 def w_scale_build(job: dict[str, Any]) -> dict[str, Any]:
     laps = Laps()
+    from policykg.settings import Settings
     from search.cache import encode_with_cache
     from search.encoder import make_encoder
     from search.index import build_index, tokenizer_for
     from search.vectors import VectorIndex
-    from kg.settings import Settings
     laps("imports_s")
     folder, cache = Path(job["folder"]) / "index", Path(job["folder"]) / "cache"
     cached_before = cache.is_dir() and any(cache.iterdir())
@@ -332,10 +333,10 @@ def hnsw_report(engine: Any, questions: list[str], jittered: str, reps: int) -> 
 
 
 def w_query(job: dict[str, Any]) -> dict[str, Any]:
+    from policykg.settings import Settings
     from search.encoder import make_encoder
     from search.engine import SearchEngine
     from search.facets import Filters
-    from kg.settings import Settings
     questions = [q["q"] for q in json.loads(QUESTIONS.read_text("utf-8"))["queries"]]
     clock = time.perf_counter()
     engine = SearchEngine.load(Path(job["index"]), make_encoder(Settings().model), graph_built_at=job["built_at"])

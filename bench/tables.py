@@ -36,7 +36,7 @@ def seed_table(seed: dict[str, Any]) -> str:
             continue
         run = seed[key]
         rows.append([label, _ms(run["median_s"]), f"{run['quads']:,} quads; {_stages(run['stages_median_s'])}"])
-    rows.append(["cold import of kg.build (fresh interpreter)", _ms(seed["import_kg_build_s"]), "not part of the above"])
+    rows.append(["cold import of policykg.build (fresh interpreter)", _ms(seed["import_kg_build_s"]), "not part of the above"])
     return _table(["seed (in-process, after warm-up)", "median", "notes"], rows)
 
 

@@ -47,8 +47,8 @@ def cpu_s() -> float:
 
 
 def run_build(job: dict[str, Any]) -> dict[str, Any]:
-    from kg.build import build
-    from kg.settings import Settings
+    from policykg.build import build
+    from policykg.settings import Settings
 
     settings = Settings(seeds_dir=Path(job["seeds_dir"]), data_dir=Path(job["data_dir"]), validate=False,
                         index=job.get("index", True))
@@ -107,8 +107,8 @@ def _emit(record: dict[str, Any]) -> None:
 
 
 def run_oxigraph(job: dict[str, Any]) -> dict[str, Any]:
-    from kg.sparql import execute, to_table
-    from kg.store import current_build, open_store
+    from kg.store.builds import current_build, open_store
+    from kg.store.sparql import execute, to_table
 
     clock = time.perf_counter()
     store = open_store(current_build(Path(job["data_dir"])))
@@ -123,8 +123,8 @@ def run_rdflib(job: dict[str, Any]) -> dict[str, Any]:
     import pyoxigraph as ox
     from rdflib import Dataset
 
-    from kg.sparql import PREFIXES
-    from kg.store import current_build, open_store
+    from kg.namespaces import PREFIXES
+    from kg.store.builds import current_build, open_store
 
     dump = Path(job["dump_path"])
     clock = time.perf_counter()
@@ -144,7 +144,7 @@ def run_rdflib(job: dict[str, Any]) -> dict[str, Any]:
     signal.signal(signal.SIGALRM, handler)
 
     def run(text: str) -> list[Any]:
-        return [[None if value is None else str(value) for value in row] for row in dataset.query(text, initNs=PREFIXES)]
+        return [[None if value is None else str(value) for value in row] for row in dataset.query(text, initNs=dict(PREFIXES))]
 
     results = {name: time_query(lambda text=text: run(text), job["reps"], alarm=True)
                for name, text in job["queries"].items()}

@@ -1,7 +1,7 @@
 """The typed model of a parsed plan: plain frozen dataclasses, no RDF, no I/O.
 
-Data flows one way: text → ``kg.parse`` → this model → ``kg.extract`` (entity mentions,
-numeric targets) → ``kg.rdf`` (graph) → store and index.
+Data flows one way: text → ``kg.parse.plan`` → this model → ``kg.extract.linking`` (entity mentions,
+numeric targets) → ``kg.rdf.graph`` (graph) → store and index.
 Character offsets (``start``/``end``) always index the decoded source text of the plan
 (``Plan.text``), end exclusive, so every fact can point back to its passage.
 """

@@ -7,7 +7,7 @@ from dataclasses import asdict
 from typing import Any
 
 from kg.model import Deadline, Entity, Extraction, Measure, NumericTarget, Plan, Task
-from kg.vocab import PARTNER_KINDS, PLACE_KINDS
+from kg.rdf.vocab import PARTNER_KINDS, PLACE_KINDS
 
 
 def plan_document(plan: Plan, extraction: Extraction | None = None,

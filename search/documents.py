@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kg.iri import measure_iri, plan_iri
 from kg.model import Extraction, Plan
+from kg.rdf.iri import measure_iri, plan_iri
 from search.knowledge import KnowledgeBase
 
 _TYPE_WORDS = {"ongoing": "持续推进 长期 ongoing continuous no fixed deadline", "none": "",

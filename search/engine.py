@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from kg.errors import InputError
 from search.bm25 import BM25
 from search.documents import SearchDocument
 from search.encoder import Encoder
@@ -30,7 +31,7 @@ KIND_WEIGHTS = {"place": 1.0, "field": 1.0, "partner": 1.2, "unit": 1.2, "instru
 DENSE_CANDIDATES = 200
 
 
-class SearchError(ValueError):
+class SearchError(InputError):
     """A bad question or parameter; the message says what was wrong."""
 
 

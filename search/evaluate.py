@@ -11,6 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from kg.errors import InputError
+
 METRICS = ("nDCG@10", "MRR@10", "R@5", "R@10")
 
 
@@ -21,7 +23,7 @@ def load_questions(path: Path) -> list[dict[str, Any]]:
         for question in questions:
             question["q"], question["relevant"] = str(question["q"]), dict(question["relevant"])
     except (OSError, ValueError, KeyError, TypeError) as error:
-        raise ValueError(f"{path}: not a questions file with queries[].q and .relevant ({error})") from None
+        raise InputError(f"{path}: not a questions file with queries[].q and .relevant ({error})") from None
     return questions
 
 

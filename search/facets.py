@@ -9,13 +9,14 @@ from typing import Any
 
 import numpy as np
 
+from kg.errors import InputError
 from search.documents import SearchDocument
 from search.knowledge import KnowledgeBase
 
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
-class FilterError(ValueError):
+class FilterError(InputError):
     """A filter value that is malformed or names nothing known; the message names the filter."""
 
 

@@ -8,6 +8,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from kg.errors import PolicyKGError
 from search.bm25 import BM25
 from search.cache import encode_with_cache
 from search.documents import SearchDocument
@@ -19,7 +20,7 @@ from search.vectors import VectorIndex
 INDEX_FORMAT = 1
 
 
-class StaleIndexError(RuntimeError):
+class StaleIndexError(PolicyKGError, RuntimeError):
     """The index is missing, built by another model or for another graph: rebuild it."""
 
 

@@ -12,16 +12,11 @@ import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import ORG, RDF, SKOS
+from rdflib import Graph
 
+from kg.extract.vocabulary import vocabulary_entries
 from kg.model import Entity
 from search.tokenize import english_words
-
-PKO = "https://w3id.org/policykg/ontology#"
-_KINDS = {"Field": "field", "Partner": "partner", "Place": "place", "Unit": "unit", "Instrument": "instrument"}
-_UP = (SKOS.broader, URIRef("http://schema.org/containedInPlace"), ORG.unitOf, ORG.subOrganizationOf,
-       URIRef(PKO + "country"))
 
 
 @dataclass(frozen=True)
@@ -44,38 +39,17 @@ class KnowledgeBase:
     @classmethod
     def from_graph(cls, graph: Graph, base: str, extra: list[Entity] = ()) -> KnowledgeBase:  # type: ignore[assignment]
         entities: dict[str, EntityInfo] = {}
-        for subject in set(graph.subjects(RDF.type, None)):
-            if not isinstance(subject, URIRef) or not str(subject).startswith(base):
-                continue
-            kind = next((k for c, k in _KINDS.items() if (subject, RDF.type, URIRef(PKO + c)) in graph), None)
-            if kind is None:
-                continue
-            zh, en = [], []
-            for predicate in (SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel):
-                for label in graph.objects(subject, predicate):
-                    if isinstance(label, Literal):
-                        (zh if label.language == "zh" else en).append(str(label))
-            pref = {label.language: str(label) for label in graph.objects(subject, SKOS.prefLabel) if isinstance(label, Literal)}
-            ancestors = set()
-            frontier = {subject}
-            while frontier:
-                frontier = {o for s in frontier for p in _UP for o in graph.objects(s, p) if isinstance(o, URIRef)} - ancestors
-                ancestors |= frontier
-            key = str(subject)[len(base):]
-            foreign = any(o.toPython() is True for o in graph.objects(subject, URIRef(PKO + "foreign")))
-            subkind = next((str(o).rsplit("#", 1)[-1] for p in ("partnerKind", "placeKind", "unitKind")
-                            for o in graph.objects(subject, URIRef(PKO + p))), None)
-            entities[key] = EntityInfo(
-                key=key, kind=kind, name=pref.get("zh", key), name_en=pref.get("en"),
-                zh_labels=tuple(dict.fromkeys(zh)), en_labels=tuple(dict.fromkeys(en)),
-                ancestors=tuple(sorted(str(a)[len(base):] for a in ancestors if str(a).startswith(base))),
-                foreign=foreign, subkind=subkind,
+        for entry in vocabulary_entries(graph, base):
+            zh = [label.text for label in entry.labels if label.language == "zh"]
+            en = [label.text for label in entry.labels if label.language != "zh"]
+            entities[entry.key] = EntityInfo(
+                key=entry.key, kind=entry.kind, name=entry.pref.get("zh", entry.key), name_en=entry.pref.get("en"),
+                zh_labels=tuple(dict.fromkeys(zh)), en_labels=tuple(dict.fromkeys(en)), ancestors=entry.ancestors,
+                foreign=entry.foreign, subkind=entry.subkind,
             )
-        for entity in extra:
-            if entity.key not in entities:
-                entities[entity.key] = EntityInfo(entity.key, entity.kind, entity.name, None, tuple(entity.labels), (),
-                                                  (), entity.foreign, entity.subkind)
-        return cls(entities)
+        knowledge = cls(entities)
+        knowledge.add_entities(list(extra))
+        return knowledge
 
     def add_entities(self, extra: tuple[Entity, ...] | list[Entity]) -> None:
         """Entities a plan minted (found by pattern): labels, no ancestors."""

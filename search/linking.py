@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kg.chinese import chinese_number
+from kg.parse.chinese import chinese_number
 from search.knowledge import KnowledgeBase
 from search.tokenize import english_words
 

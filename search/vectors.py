@@ -61,6 +61,3 @@ class VectorIndex:
         loaded.set_ef_search(EF_SEARCH)
         return loaded
 
-
-def set_threads(count: int) -> None:
-    faiss.omp_set_num_threads(count)

@@ -25,8 +25,8 @@ def seed_path() -> Path:
 @pytest.fixture(scope="session")
 def built_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The seed built once (graph, validation, search index) for every test that only reads it."""
-    from kg.build import build
-    from kg.settings import Settings
+    from policykg.build import build
+    from policykg.settings import Settings
 
     data = tmp_path_factory.mktemp("built")
     build(Settings.from_env({}, data_dir=data))

@@ -30,7 +30,7 @@ def running_server(data_dir: Path, **env: str) -> Iterator[str]:
     environment = {**os.environ, "POLICYKG_DATA_DIR": str(data_dir), **env}
     log = tempfile.TemporaryFile()
     process = subprocess.Popen(
-        [sys.executable, "-m", "kg.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        [sys.executable, "-m", "policykg.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
         cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from kg.cli import app
-from kg.parse import parse_file
-from kg.source import PlanError
+from kg.parse.plan import parse_file
+from kg.parse.source import PlanError
+from policykg.cli import app
 
 
 @pytest.mark.parametrize(

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from kg.build import BuildError, build
-from kg.service import GraphService
-from kg.settings import Settings
-from kg.source import PlanError
-from kg.store import current_build
+from kg.parse.source import PlanError
+from kg.store.builds import current_build
+from policykg.build import BuildError, build
+from policykg.services import GraphService
+from policykg.settings import Settings
 from tests.conftest import ROOT, SEED
 
 PLAN = "jiangsu-kjt-2021-sanfuwu"
@@ -60,15 +60,15 @@ def test_empty_seeds_folder_is_refused(tmp_path: Path) -> None:
 
 _KILLER = """
 import os, sys
-import kg.store as store
+import kg.store.builds as store
 original = store.StoreWriter.add
 def killed_half_way(self, graph_iri, graph):
     if self.count:  # the vocabulary is in; die before the first plan
         os.kill(os.getpid(), 9)
     original(self, graph_iri, graph)
 store.StoreWriter.add = killed_half_way
-import kg.build as build_module
-from kg.settings import Settings
+import policykg.build as build_module
+from policykg.settings import Settings
 from pathlib import Path
 build_module.build(Settings.from_env({}, data_dir=Path(sys.argv[1]), validate=False))
 """

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from kg.extract import extract
-from kg.lexicon import Lexicon, load_lexicon
+from kg.extract.lexicon import Lexicon, load_lexicon
+from kg.extract.linking import extract
+from kg.extract.patterns import organisation_names, place_names
 from kg.model import Plan
-from kg.parse import parse_file, parse_text
-from kg.patterns import organisation_names, place_names
+from kg.parse.plan import parse_file, parse_text
 from tests.conftest import ROOT, SEED, sample_paths
 
 

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from kg.model import Plan
-from kg.parse import parse_file, parse_text
+from kg.parse.plan import parse_file, parse_text
 from kg.report import plan_document
 from tests.conftest import DATA, SEED, sample_paths
 

@@ -12,11 +12,11 @@ import pytest
 import rdflib
 from typer.testing import CliRunner
 
-from kg.cli import app
-from kg.queries import QueryError, get_query, load_queries
-from kg.service import GraphService
-from kg.settings import Settings
-from kg.sparql import SparqlError
+from kg.store.queries import QueryError, get_query, load_queries
+from kg.store.sparql import SparqlError
+from policykg.cli import app
+from policykg.services import GraphService
+from policykg.settings import Settings
 
 PLAN = "jiangsu-kjt-2021-sanfuwu"
 

@@ -1,4 +1,4 @@
-"""kg.rdf and kg.iri on a small hand-made plan: key triples, spans, determinism, the base."""
+"""kg.rdf.graph and kg.rdf.iri on a small hand-made plan: key triples, spans, determinism, the base."""
 
 from __future__ import annotations
 
@@ -10,12 +10,12 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import to_isomorphic
 from rdflib.namespace import XSD
 
-import kg.iri
-import kg.vocab
-from kg.iri import entity_iri, normalise_base, plan_graph_iri, plan_iri, vocabulary_graph_iri
+import kg.rdf.iri
+import kg.rdf.vocab
 from kg.model import Deadline, Entity, Extraction, Measure, Mention, NumericTarget, Plan, Section, Task
-from kg.rdf import load_vocabulary, plan_graph
-from kg.vocab import PREFIXES
+from kg.namespaces import PREFIXES
+from kg.rdf.graph import load_vocabulary, plan_graph
+from kg.rdf.iri import entity_iri, normalise_base, plan_graph_iri, plan_iri, vocabulary_graph_iri
 
 BASE = "https://policykg.example/id/"
 OTHER_BASE = "http://other.example/kg/"
@@ -107,7 +107,7 @@ def build(base: str = BASE) -> Graph:
 
 
 def ask(graph: Graph, query: str) -> list[tuple]:
-    prologue = "".join(f"PREFIX {prefix}: <{ns}>\n" for prefix, ns in PREFIXES)
+    prologue = "".join(f"PREFIX {prefix}: <{ns}>\n" for prefix, ns in PREFIXES.items())
     return [tuple(row) for row in graph.query(prologue + query)]
 
 
@@ -128,7 +128,7 @@ def test_structure_and_plan_metadata() -> None:
     assert parts == [(URIRef(f"{PLAN}/section/1"),), (URIRef(f"{PLAN}/section/2"),)]
     issued = ask(graph, f"SELECT ?d ?by WHERE {{ <{PLAN}> dcterms:issued ?d ; eli:passed_by ?by }}")
     assert issued == [(Literal("2022-03-01", datatype=XSD.date), URIRef(BASE + "unit/demo-kjt"))]
-    assert (PLAN, kg.vocab.SCHEMA.legislationType, Literal("实施方案", lang="zh")) in graph
+    assert (PLAN, kg.rdf.vocab.SCHEMA.legislationType, Literal("实施方案", lang="zh")) in graph
     measures = ask(graph, f"SELECT ?m WHERE {{ <{PLAN}/task/1> eli:has_part ?m }} ORDER BY ?m")
     assert measures == [(URIRef(f"{PLAN}/measure/1"),), (URIRef(f"{PLAN}/measure/2"),)]
     assert ask(graph, "SELECT ?t WHERE { ?t a pko:Task ; eli:is_part_of ?s . ?s a pko:Section ; pko:index 2 }") == [
@@ -141,11 +141,11 @@ def test_deadlines() -> None:
     graph = build()
     rows = ask(graph, """SELECT ?due ?type ?end WHERE { ?t eli:id_local 't1' ; pko:deadline ?d .
         ?d pko:dueBy ?due ; pko:deadlineType ?type ; time:hasEnd/time:inXSDgYearMonth ?end }""")
-    assert rows == [(Literal("2022-09", datatype=XSD.gYearMonth), kg.vocab.PKO.QuarterDeadline,
+    assert rows == [(Literal("2022-09", datatype=XSD.gYearMonth), kg.rdf.vocab.PKO.QuarterDeadline,
                      Literal("2022-09", datatype=XSD.gYearMonth))]
     ongoing = ask(graph, """SELECT ?type (COUNT(?due) AS ?n) WHERE { ?t eli:id_local 't2' ; pko:deadline ?d .
         ?d pko:deadlineType ?type . OPTIONAL { ?d pko:dueBy ?due } } GROUP BY ?type""")
-    assert ongoing == [(kg.vocab.PKO.OngoingDeadline, Literal(0))]
+    assert ongoing == [(kg.rdf.vocab.PKO.OngoingDeadline, Literal(0))]
 
 
 def test_spans_point_at_the_source_text() -> None:
@@ -177,7 +177,7 @@ def test_mentions_targets_and_new_entities() -> None:
     assert target == [(Literal(10, datatype=XSD.integer), Literal("项"), Literal(True))]
     place = URIRef(BASE + "place/宿迁市")
     assert ask(graph, f"SELECT ?k WHERE {{ <{place}> a pko:Place ; pko:placeKind ?k ; pko:extractedBy 'pattern' }}") == [
-        (kg.vocab.PKO.PrefectureCity,)]
+        (kg.rdf.vocab.PKO.PrefectureCity,)]
     assert (place, URIRef("http://www.w3.org/2004/02/skos/core#altLabel"), Literal("Suqian", lang="en")) in graph
 
 
@@ -217,7 +217,7 @@ def test_iri_helpers() -> None:
         plan_iri(BASE, "a/b")
 
 
-@pytest.mark.parametrize("module", [kg.iri, kg.vocab])
+@pytest.mark.parametrize("module", [kg.rdf.iri, kg.rdf.vocab])
 def test_doctests(module: object) -> None:
     result = doctest.testmod(module)  # type: ignore[arg-type]
     assert result.failed == 0 and result.attempted > 0

@@ -12,8 +12,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from kg.service import GraphService
-from kg.settings import Settings
+from policykg.services import GraphService
+from policykg.settings import Settings
 from tests.server import free_port, running_server
 
 PLAN = "jiangsu-kjt-2021-sanfuwu"

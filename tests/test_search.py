@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from kg.cli import app
-from kg.settings import Settings
+from policykg.cli import app
+from policykg.services import SearchService
+from policykg.settings import Settings
 from search.engine import SearchError
 from search.facets import FilterError, Filters
 from search.index import StaleIndexError
-from search.service import SearchService
 from tests.conftest import DATA
 
 

@@ -1,15 +1,14 @@
-"""kg.validate with ontology/shapes.ttl: the sample plan conforms; broken graphs say what is wrong."""
+"""kg.rdf.validate with ontology/shapes.ttl: the sample plan conforms; broken graphs say what is wrong."""
 
 from __future__ import annotations
 
-
 import pytest
 from rdflib import Graph, Literal, URIRef
-
-from kg.rdf import load_vocabulary
-from kg.validate import ValidationReport, format_report, validate
-from kg.vocab import PKO
 from test_rdf import BASE, ONTOLOGY_DIR, PLAN, build
+
+from kg.rdf.graph import load_vocabulary
+from kg.rdf.validate import ValidationReport, format_report, validate
+from kg.rdf.vocab import PKO
 
 SHAPES = ONTOLOGY_DIR / "shapes.ttl"
 

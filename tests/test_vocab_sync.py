@@ -8,7 +8,8 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
 from kg.model import DEADLINE_TYPES as DEADLINE_TYPE_NAMES
-from kg.vocab import DEADLINE_TYPES, ONTOLOGY_IRI, PARTNER_KINDS, PKO, PKO_NS, PLACE_KINDS, UNIT_KINDS
+from kg.namespaces import PKO_NS
+from kg.rdf.vocab import DEADLINE_TYPES, ONTOLOGY_IRI, PARTNER_KINDS, PKO, PLACE_KINDS, UNIT_KINDS
 
 ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
 BASE = "https://policykg.example/id/"

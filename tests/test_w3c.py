@@ -14,7 +14,7 @@ import httpx
 import pytest
 from rdflib import Graph
 
-from kg.store import new_build_dir, publish, write_store
+from kg.store.builds import new_build_dir, publish, write_store
 from tests.server import running_server
 from tests.w3c import PROTOCOL_GRAPHS, W3C, ProtocolTest, protocol_tests, result_tests
 

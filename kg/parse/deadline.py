@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from kg.chinese import chinese_number
 from kg.model import Deadline
+from kg.parse.chinese import chinese_number
 
 _NUM = r"\d+|[〇零○一二三四五六七八九十]+"
 _YEAR = r"(\d{4}|[〇零○一二三四五六七八九]{4})\s*年?"

@@ -6,14 +6,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import ORG, RDF, SKOS
+from rdflib import Graph
 
+from kg.extract.vocabulary import vocabulary_entries
 from kg.model import Entity
 
-PKO = "https://w3id.org/policykg/ontology#"
 LOOKUP_BASE = "https://key.invalid/"  # vocabulary IRIs are relative; parse them under this to get keys
-_KIND_BY_CLASS = {"Field": "field", "Partner": "partner", "Place": "place", "Unit": "unit", "Instrument": "instrument"}
 
 
 @dataclass
@@ -47,35 +45,22 @@ class Lexicon:
         return [self.entities[k] for k in self.by_label.get(label, ()) if self.entities[k].kind == kind]
 
 
-def load_lexicon(vocabulary_dir: Path, *, hidden_labels: bool = False) -> Lexicon:
-    """Entities with their zh and en labels. Hidden labels (everyday words such as 芯片 for 集成电路)
-    are for matching questions, not plan text, so they are left out unless asked for."""
+def load_lexicon(vocabulary_dir: Path) -> Lexicon:
+    """The lexicon of the vocabulary files in ``vocabulary_dir``."""
     graph = Graph()
     for path in sorted(vocabulary_dir.glob("*.ttl")):
         graph.parse(path, format="turtle", publicID=LOOKUP_BASE)
-    return lexicon_from_graph(graph, LOOKUP_BASE, hidden_labels=hidden_labels)
+    return lexicon_from_graph(graph, LOOKUP_BASE)
 
 
-def lexicon_from_graph(graph: Graph, base: str, *, hidden_labels: bool = False) -> Lexicon:
+def lexicon_from_graph(graph: Graph, base: str) -> Lexicon:
     """The lexicon of a vocabulary graph already parsed under ``base`` (so a build parses the
-    vocabulary files once)."""
+    vocabulary files once). Hidden labels (everyday words such as 芯片 for 集成电路) are for
+    matching questions, not plan text, so they are left out."""
     lexicon = Lexicon()
-    for subject in sorted(set(graph.subjects(RDF.type, None))):
-        if not isinstance(subject, URIRef) or not str(subject).startswith(base):
-            continue
-        kind = next((k for c, k in _KIND_BY_CLASS.items() if (subject, RDF.type, URIRef(PKO + c)) in graph), None)
-        if kind is None:
-            continue
-        predicates = (SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel) if hidden_labels else (SKOS.prefLabel, SKOS.altLabel)
-        labels = [o for p in predicates for o in graph.objects(subject, p)]
-        zh = [str(o) for o in graph.objects(subject, SKOS.prefLabel) if isinstance(o, Literal) and o.language == "zh"]
-        subkind = next((str(o)[len(PKO):] for p in ("partnerKind", "placeKind", "unitKind")
-                        for o in graph.objects(subject, URIRef(PKO + p))), None)
-        foreign = any(o.toPython() is True for o in graph.objects(subject, URIRef(PKO + "foreign")))
-        key = str(subject)[len(base):]
-        surface = tuple(dict.fromkeys(str(o) for o in labels if isinstance(o, Literal) and len(str(o)) >= 2))
-        parents = tuple(str(o)[len(base):] for p in (ORG.unitOf, ORG.subOrganizationOf)
-                        for o in graph.objects(subject, p) if str(o).startswith(base))
-        lexicon.add(Entity(key=key, kind=kind, name=zh[0] if zh else key, labels=surface,
-                           subkind=subkind, foreign=foreign), parents)
+    for entry in vocabulary_entries(graph, base):
+        surface = tuple(dict.fromkeys(label.text for label in entry.labels
+                                      if not label.hidden and len(label.text) >= 2))
+        lexicon.add(Entity(key=entry.key, kind=entry.kind, name=entry.pref.get("zh", entry.key), labels=surface,
+                           subkind=entry.subkind, foreign=entry.foreign), entry.parents)
     return lexicon

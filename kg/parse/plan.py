@@ -12,15 +12,27 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg.chinese import chinese_number, join_wrapped
-from kg.deadline import parse_deadline
-from kg.layout import (DEADLINE_LABELS, LABEL_LINE, LEAD_LABELS, MEASURE_HEADER, SECTION,
-                       SUPPORT_LABELS, TASK_ARABIC, TASK_CNPAREN, Line, bracketed_label_groups,
-                       label_values, split_lines, split_units)
-from kg.measures import CIRCLED, PAREN, RawMeasure, Stream, split_measures
 from kg.model import Measure, Plan, Section, Task
-from kg.source import PlanError, SourceText, read_source
-from kg.tail import Tail, find_tail, split_title
+from kg.parse.chinese import chinese_number, join_wrapped
+from kg.parse.deadline import parse_deadline
+from kg.parse.layout import (
+    DEADLINE_LABELS,
+    LABEL_LINE,
+    LEAD_LABELS,
+    MEASURE_HEADER,
+    SECTION,
+    SUPPORT_LABELS,
+    TASK_ARABIC,
+    TASK_CNPAREN,
+    Line,
+    bracketed_label_groups,
+    label_values,
+    split_lines,
+    split_units,
+)
+from kg.parse.measures import CIRCLED, PAREN, RawMeasure, Stream, split_measures
+from kg.parse.source import PlanError, SourceText, read_source
+from kg.parse.tail import Tail, find_tail, split_title
 
 _SALUTATION = re.compile(r"^[^。]{2,80}[：:]$")
 

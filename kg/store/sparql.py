@@ -8,21 +8,9 @@ from typing import Any
 
 import pyoxigraph as ox
 
-PREFIXES = {
-    "pko": "https://w3id.org/policykg/ontology#",
-    "eli": "http://data.europa.eu/eli/ontology#",
-    "schema": "http://schema.org/",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "org": "http://www.w3.org/ns/org#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "time": "http://www.w3.org/2006/time#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "oa": "http://www.w3.org/ns/oa#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-}
+from kg.errors import InputError
+from kg.namespaces import PREFIXES
+
 RESULT_FORMATS = {
     "json": ox.QueryResultsFormat.JSON,
     "xml": ox.QueryResultsFormat.XML,
@@ -37,7 +25,7 @@ GRAPH_FORMATS = {
 }
 
 
-class SparqlError(ValueError):
+class SparqlError(InputError):
     """A query that does not parse (message carries the parser's position) or is not allowed."""
 
 
@@ -50,7 +38,7 @@ class Table:
 def execute(store: ox.Store, query: str) -> Any:
     """Run a query over the union of all graphs; updates are refused (this is a query API)."""
     try:
-        return store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True)
+        return store.query(query, prefixes=dict(PREFIXES), use_default_graph_as_union=True)
     except SyntaxError as error:
         raise SparqlError(f"malformed SPARQL query: {error}") from None
 

@@ -17,22 +17,26 @@ from typing import Any
 
 from rdflib import Graph
 
-from kg.extract import extract
-from kg.iri import normalise_base, plan_graph_iri, vocabulary_graph_iri
-from kg.lexicon import lexicon_from_graph
+from kg.errors import PolicyKGError
+from kg.extract.lexicon import lexicon_from_graph
+from kg.extract.linking import extract
 from kg.model import Extraction, Plan
-from kg.parse import parse_file
-from kg.rdf import load_vocabulary, plan_graph
+from kg.parse.plan import parse_file
+from kg.parse.source import PlanError
+from kg.rdf.graph import load_vocabulary, plan_graph
+from kg.rdf.iri import normalise_base, plan_graph_iri, vocabulary_graph_iri
+from kg.rdf.validate import format_report, validate
 from kg.report import plan_document
-from kg.settings import Settings
-from kg.source import PlanError
-from kg.store import StoreWriter, new_build_dir, publish
-from kg.validate import format_report, validate
+from kg.store.builds import StoreWriter, new_build_dir, publish
+from policykg import __version__
+from policykg.settings import Settings
+from search.documents import SearchDocument, documents_for
+from search.encoder import make_encoder
+from search.index import build_index
+from search.knowledge import KnowledgeBase
 
-VERSION = "0.1.0"
 
-
-class BuildError(RuntimeError):
+class BuildError(PolicyKGError, RuntimeError):
     """The build was refused; the previous build stays current."""
 
 
@@ -58,9 +62,6 @@ def parse_plans(seeds_dir: Path) -> list[Plan]:
 def build(settings: Settings, *, plans: list[Plan] | None = None) -> BuildResult:
     """Each plan is linked, turned into its graph, written to the new store and indexed one at a
     time, so memory holds one plan's graph, not the whole corpus (unless validation needs it)."""
-    from search.documents import SearchDocument, documents_for
-    from search.knowledge import KnowledgeBase
-
     timings: dict[str, float] = {"extract_s": 0.0, "graph_s": 0.0, "store_s": 0.0}
     clock = time.perf_counter()
     base = normalise_base(settings.base)
@@ -117,7 +118,7 @@ def build(settings: Settings, *, plans: list[Plan] | None = None) -> BuildResult
                                           built_at=generated_at)
             timings["index_s"] = time.perf_counter() - clock
         manifest = {
-            "policykg": VERSION,
+            "policykg": __version__,
             "built_at": generated_at,
             "base": base,
             "quads": quads,
@@ -140,11 +141,8 @@ def _copy(graph: Graph) -> Graph:
     return copy
 
 
-def _build_index(folder: Path, documents: list[Any], knowledge: Any, *, settings: Settings,
+def _build_index(folder: Path, documents: list[SearchDocument], knowledge: KnowledgeBase, *, settings: Settings,
                  built_at: str) -> dict[str, Any]:
-    from search.encoder import make_encoder
-    from search.index import build_index
-
     return build_index(folder, documents, knowledge, make_encoder(settings.model), graph_built_at=built_at,
                        cache=settings.data_dir / "cache")
 

@@ -14,11 +14,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-QUERY_DIR = Path(__file__).parent / "queries"
+from kg.errors import InputError
+
+QUERY_DIR = Path(__file__).parent / "canned"
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
-class QueryError(ValueError):
+class QueryError(InputError):
     """Unknown query or bad parameters; the message names what was wrong."""
 
 

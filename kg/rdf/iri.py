@@ -12,6 +12,8 @@ from urllib.parse import urlsplit
 
 from rdflib import URIRef
 
+from kg.errors import InputError
+
 # RFC 3987 ucschar: the non-ASCII code points allowed unescaped in an IRI.
 _UCSCHAR = (
     (0xA0, 0xD7FF), (0xF900, 0xFDCF), (0xFDF0, 0xFFEF),
@@ -63,21 +65,21 @@ def normalise_base(base: str) -> str:
     >>> normalise_base("policykg/id/")
     Traceback (most recent call last):
     ...
-    ValueError: base IRI 'policykg/id/' must be an absolute http(s) IRI such as https://policykg.example/id/
+    kg.errors.InputError: base IRI 'policykg/id/' must be an absolute http(s) IRI such as https://policykg.example/id/
     >>> normalise_base("https://policykg.example/id")
     Traceback (most recent call last):
     ...
-    ValueError: base IRI 'https://policykg.example/id' must end with '/' so that paths can be appended
+    kg.errors.InputError: base IRI 'https://policykg.example/id' must end with '/' so that paths can be appended
     """
     parts = urlsplit(base)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValueError(f"base IRI {base!r} must be an absolute http(s) IRI such as https://policykg.example/id/")
+        raise InputError(f"base IRI {base!r} must be an absolute http(s) IRI such as https://policykg.example/id/")
     if parts.query or parts.fragment or "#" in base or "?" in base:
-        raise ValueError(f"base IRI {base!r} must not have a query or fragment")
+        raise InputError(f"base IRI {base!r} must not have a query or fragment")
     if encode_path(base.replace("%", "")) != base.replace("%", ""):  # %XX escapes may stay
-        raise ValueError(f"base IRI {base!r} contains characters not allowed in an IRI")
+        raise InputError(f"base IRI {base!r} contains characters not allowed in an IRI")
     if not base.endswith("/"):
-        raise ValueError(f"base IRI {base!r} must end with '/' so that paths can be appended")
+        raise InputError(f"base IRI {base!r} must end with '/' so that paths can be appended")
     return base
 
 

@@ -25,6 +25,8 @@ from rdflib.namespace import (
     DefinedNamespace,
 )
 
+from kg.namespaces import PKO_NS, PREFIXES
+
 __all__ = [
     "DEADLINE_TYPES",
     "ELI",
@@ -32,22 +34,18 @@ __all__ = [
     "ONTOLOGY_IRI",
     "PKO",
     "PARTNER_KINDS",
-    "PKO_NS",
     "PLACE_KINDS",
-    "PREFIXES",
     "SCHEMA",
     "UNIT_KINDS",
     "bind_prefixes",
     "kind_iri",
 ]
 
-PKO_NS = "https://w3id.org/policykg/ontology#"
 ONTOLOGY_IRI = URIRef("https://w3id.org/policykg/ontology")
 
-ELI = Namespace("http://data.europa.eu/eli/ontology#")
-# http, not https: schema.org's own RDF and most published data use the http namespace.
-SCHEMA = Namespace("http://schema.org/")
-OA = Namespace("http://www.w3.org/ns/oa#")
+ELI = Namespace(PREFIXES["eli"])
+SCHEMA = Namespace(PREFIXES["schema"])
+OA = Namespace(PREFIXES["oa"])
 
 
 class PKO(DefinedNamespace):
@@ -164,28 +162,9 @@ class PKO(DefinedNamespace):
     AffiliatedBody: URIRef  # "affiliated body"
 
 
-# Prefixes every graph we write binds, so Turtle output and SPARQL examples read the same.
-PREFIXES: tuple[tuple[str, str], ...] = (
-    ("pko", PKO_NS),
-    ("eli", str(ELI)),
-    ("schema", str(SCHEMA)),
-    ("oa", str(OA)),
-    ("dcterms", str(DCTERMS)),
-    ("skos", str(SKOS)),
-    ("prov", str(PROV)),
-    ("time", str(TIME)),
-    ("org", str(ORG)),
-    ("owl", str(OWL)),
-    ("rdf", str(RDF)),
-    ("rdfs", str(RDFS)),
-    ("xsd", str(XSD)),
-    ("sh", str(SH)),
-)
-
-
 def bind_prefixes(graph: Graph) -> Graph:
     """Bind PREFIXES on ``graph`` (replacing rdflib's https schema: default) and return it."""
-    for prefix, namespace in PREFIXES:
+    for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, Namespace(namespace), override=True, replace=True)
     return graph
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from kg.sparql import PREFIXES
+from kg.errors import InputError
+from kg.namespaces import PREFIXES
 
 FORMATS = {
     "turtle": ox.RdfFormat.TURTLE,
@@ -17,7 +18,7 @@ FORMATS = {
 _DATASET_FORMATS = {"trig", "nquads"}
 
 
-class ExportError(ValueError):
+class ExportError(InputError):
     pass
 
 
@@ -26,7 +27,7 @@ def export_graph(store: ox.Store, rdf_format: str, *, graph_iri: str | None = No
     if rdf_format not in FORMATS:
         raise ExportError(f"unknown format {rdf_format!r}; use one of {', '.join(FORMATS)}")
     target = FORMATS[rdf_format]
-    prefixes = PREFIXES if rdf_format in ("turtle", "trig", "rdfxml") else None
+    prefixes = dict(PREFIXES) if rdf_format in ("turtle", "trig", "rdfxml") else None
     if graph_iri is not None:
         name = ox.NamedNode(graph_iri)
         if not store.contains_named_graph(name):

@@ -15,7 +15,7 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
-from kg.vocab import PKO_NS, PREFIXES
+from kg.namespaces import PKO_NS, PREFIXES
 
 __all__ = ["ValidationReport", "Violation", "compact", "format_report", "validate"]
 
@@ -98,7 +98,7 @@ def compact(node: Node | None) -> str:
     if node is None:
         return "(no path)"
     if isinstance(node, URIRef):
-        for prefix, namespace in PREFIXES:
+        for prefix, namespace in PREFIXES.items():
             local = str(node)[len(namespace):]
             if str(node).startswith(namespace) and local and all(c.isalnum() or c in "_-" for c in local):
                 return f"{prefix}:{local}"

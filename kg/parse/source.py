@@ -9,12 +9,14 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from kg.errors import InputError
+
 _CJK = re.compile(r"[\u3400-\u9fff]")
 # Control characters that never occur in a text document (tab, LF, CR and FF are allowed).
 _BINARY = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 
 
-class PlanError(ValueError):
+class PlanError(InputError):
     """A plan that cannot be read or parsed; ``str()`` is a one-line message for users."""
 
     def __init__(self, file: str, problem: str) -> None:

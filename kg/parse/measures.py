@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kg.layout import Line
+from kg.parse.layout import Line
 
 PAREN = re.compile(r"[（(]\s*(\d{1,3})\s*[）)]")
 CIRCLED = re.compile(r"[\u2460-\u2473]")

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 
-from kg.lexicon import Lexicon
+from kg.extract.lexicon import Lexicon
+from kg.extract.patterns import boundaries, organisation_names, place_names
+from kg.extract.targets import find_targets
 from kg.model import Entity, Extraction, Mention, NumericTarget, Plan
-from kg.patterns import boundaries, organisation_names, place_names
-from kg.targets import find_targets
 
 _TEXT_KINDS = frozenset({"field", "partner", "place", "instrument"})
 _PARTNER_KIND = {"大学": "University", "学院": "University", "医院": "Hospital", "集团": "Enterprise",

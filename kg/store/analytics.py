@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from kg.backend import GraphBackend
+from kg.store.backend import GraphBackend
 
 KIND_WEIGHTS = {"field": 3.0, "partner": 3.0, "place": 2.0, "instrument": 2.0, "unit": 1.0, "task": 1.5}
 _NEIGHBOURS = """
@@ -84,16 +84,6 @@ class MeasureNetwork:
                 shared[other].append(node)
         ranked = sorted(scores, key=lambda m: (-scores[m], m))[:k]
         return [RelatedMeasure(iri=m, score=round(scores[m], 4), shared=tuple(shared[m])) for m in ranked]
-
-    def projection(self) -> nx.Graph:
-        """Measures linked to each other, weighted by the number of entities they share."""
-        return nx.bipartite.weighted_projected_graph(self.graph, self.measures())
-
-    def central_entities(self, kind: str, k: int = 10) -> list[tuple[str, str, int]]:
-        """(iri, label, measures) of the entities of a kind named by the most measures."""
-        nodes = [(n, d["label"], self.graph.degree(n)) for n, d in self.graph.nodes(data=True) if d.get("kind") == kind]
-        return sorted(nodes, key=lambda item: (-item[2], item[1]))[:k]
-
 
     def neighbourhood(self, iri: str, limit: int = 40) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
         """Nodes and edges around a measure (its entities, then measures sharing them) or around

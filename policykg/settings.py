@@ -7,7 +7,8 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from kg.errors import InputError
+from ontology import ONTOLOGY_DIR
 
 
 @dataclass(frozen=True)
@@ -15,11 +16,14 @@ class Settings:
     base: str = field(default="https://policykg.example/id/", metadata={
         "env": "POLICYKG_BASE", "help": "IRI base under which plans, measures and entities are minted"})
     data_dir: Path = field(default=Path("data"), metadata={
-        "env": "POLICYKG_DATA_DIR", "help": "folder holding the builds (graph store, manifest) and `current`"})
-    seeds_dir: Path = field(default=REPO_ROOT / "seeds", metadata={
-        "env": "POLICYKG_SEEDS_DIR", "help": "folder of plan texts (*.txt) that `policykg build` reads"})
-    ontology_dir: Path = field(default=REPO_ROOT / "ontology", metadata={
-        "env": "POLICYKG_ONTOLOGY_DIR", "help": "ontology, SHACL shapes and vocabularies (vocab/*.ttl)"})
+        "env": "POLICYKG_DATA_DIR", "shown": "./data",
+        "help": "folder holding the builds (graph store, manifest) and `current`"})
+    seeds_dir: Path = field(default=Path("seeds"), metadata={
+        "env": "POLICYKG_SEEDS_DIR", "shown": "./seeds",
+        "help": "folder of plan texts (*.txt) that `policykg build` reads"})
+    ontology_dir: Path = field(default=ONTOLOGY_DIR, metadata={
+        "env": "POLICYKG_ONTOLOGY_DIR", "shown": "the installed package's ontology/",
+        "help": "ontology, SHACL shapes and vocabularies (vocab/*.ttl)"})
     validate: bool = field(default=True, metadata={
         "env": "POLICYKG_VALIDATE", "help": "check the built graph against the SHACL shapes (1/0)"})
     index: bool = field(default=True, metadata={
@@ -47,6 +51,14 @@ class Settings:
         "env": "POLICYKG_STORE_URL", "help": "query URL of a remote SPARQL 1.1 store to serve instead of the "
                                              "embedded one (its default graph must be the union of the graphs)"})
 
+    def __post_init__(self) -> None:
+        # Relative paths are read against the working directory once, here, so a server that
+        # changes directory later still finds the same folders.
+        for item in fields(self):
+            value = getattr(self, item.name)
+            if isinstance(value, Path) and not value.is_absolute():
+                object.__setattr__(self, item.name, value.expanduser().absolute())
+
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
         environ = dict(os.environ) if environ is None else environ
@@ -72,11 +84,12 @@ class Settings:
 def settings_table() -> list[tuple[str, str, str]]:
     """(environment variable, default, help) for the README and `policykg settings`."""
     defaults = Settings()
-    return [(f.metadata["env"], str(getattr(defaults, f.name)), f.metadata["help"]) for f in fields(Settings)]
+    return [(f.metadata["env"], f.metadata.get("shown", str(getattr(defaults, f.name))), f.metadata["help"])
+            for f in fields(Settings)]
 
 
 def _number(kind: type, raw: str, name: str) -> Any:
     try:
         return kind(raw)
     except ValueError:
-        raise ValueError(f"{name} must be a number, got {raw!r}") from None
+        raise InputError(f"{name} must be a number, got {raw!r}") from None

@@ -1,22 +1,32 @@
-"""The graph service: one object over the current build that the CLI and the API both call."""
+"""The application services: one object over the current build for the graph, one for search.
+The CLI and the HTTP API both call these; nothing above them talks to the store or the index."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import BNode
 
-from kg.analytics import MeasureNetwork, RelatedMeasure
-from kg.backend import EmbeddedBackend, GraphBackend, Row
-from kg.export import export_graph
-from kg.iri import measure_iri, plan_graph_iri, plan_iri
-from kg.queries import get_query
-from kg.settings import Settings
-from kg.sparql import execute, render
-from kg.store import Build, StoreError, current_build, open_store
-from kg.validate import ValidationReport, validate
+from kg.extract import extract, load_lexicon
+from kg.parse import parse_file
+from kg.rdf.export import export_graph
+from kg.rdf.iri import measure_iri, plan_graph_iri, plan_iri
+from kg.rdf.validate import ValidationReport, validate
+from kg.report import plan_document
+from kg.store.analytics import MeasureNetwork, RelatedMeasure
+from kg.store.backend import EmbeddedBackend, GraphBackend, Row
+from kg.store.builds import Build, StoreError, current_build, open_store
+from kg.store.queries import get_query
+from kg.store.sparql import execute, render
+from policykg.settings import Settings
+from search.encoder import make_encoder
+from search.engine import LEGS, SearchEngine, SearchResponse
+from search.evaluate import evaluate, load_questions
+from search.facets import Filters
 
 
 @dataclass
@@ -103,4 +113,41 @@ def _rdflib(term: object) -> URIRef | BNode | Literal:
     raise TypeError(f"unsupported term {term!r}")
 
 
-__all__ = ["GraphService"]
+@dataclass
+class SearchService:
+    engine: SearchEngine
+    build: Build
+
+    @classmethod
+    def open(cls, settings: Settings, build: Build | None = None, **options: Any) -> SearchService:
+        build = build or current_build(settings.data_dir)
+        engine = SearchEngine.load(build.path / "index", make_encoder(settings.model),
+                                   graph_built_at=build.manifest["built_at"], **options)
+        return cls(engine=engine, build=build)
+
+    def search(self, question: str, k: int = 10, filters: Filters | None = None,
+               legs: tuple[str, ...] = LEGS) -> SearchResponse:
+        return self.engine.search(question, k=k, filters=filters, legs=legs)
+
+    def evaluate(self, questions_file: Path, *, plan: str | None = None) -> dict[str, Any]:
+        questions = load_questions(questions_file)
+        plan = plan or self.build.manifest["plans"][0]["id"]
+
+        def system(legs: tuple[str, ...]):  # type: ignore[no-untyped-def]
+            def run(question: str) -> list[str]:
+                response = self.engine.search(question, k=10, filters=Filters(plan=plan), legs=legs)
+                return [hit["number"] for hit in response.results]
+            return run
+
+        systems = {"full": system(LEGS)} | {leg: system((leg,)) for leg in LEGS}
+        return evaluate(questions, systems)
+
+
+def parse_plan_document(path: Path, settings: Settings) -> dict[str, Any]:
+    """One plan file parsed and linked, as the document of samples/*.expected.json."""
+    plan = parse_file(path)
+    lexicon = load_lexicon(settings.ontology_dir / "vocab")
+    return plan_document(plan, extract(plan, lexicon), lexicon.entities)
+
+
+__all__ = ["GraphService", "SearchService", "parse_plan_document"]

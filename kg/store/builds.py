@@ -18,12 +18,14 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 
+from kg.errors import PolicyKGError
+
 CURRENT = "current"
 MANIFEST = "manifest.json"
 _KEEP_BUILDS = 2
 
 
-class StoreError(RuntimeError):
+class StoreError(PolicyKGError, RuntimeError):
     """No usable build: the message tells the user what to run."""
 
 

@@ -8,7 +8,8 @@ from typing import Any, Protocol
 import httpx
 import pyoxigraph as ox
 
-from kg.sparql import PREFIXES, SparqlError, execute
+from kg.namespaces import PREFIXES
+from kg.store.sparql import SparqlError, execute
 
 Row = dict[str, dict[str, str]]
 
@@ -45,7 +46,7 @@ class EmbeddedBackend:
         rdf_format = ox.RdfFormat.from_media_type(media)
         if rdf_format is None:
             raise SparqlError(f"no RDF syntax for media type {media!r}")
-        return ox.serialize(list(execute(self.store, query)), format=rdf_format, prefixes=PREFIXES) or b""
+        return ox.serialize(list(execute(self.store, query)), format=rdf_format, prefixes=dict(PREFIXES)) or b""
 
 
 class RemoteBackend:

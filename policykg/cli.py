@@ -12,32 +12,29 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from kg.export import ExportError
-from kg.queries import QueryError
-from kg.settings import Settings, settings_table
-from kg.source import PlanError
-from kg.sparql import SparqlError
-from kg.store import StoreError
+from kg.errors import PolicyKGError
+from kg.store.queries import QueryError
+from kg.store.sparql import SparqlError
+from policykg import __version__
+from policykg.settings import Settings, settings_table
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="Knowledge graph and search over policy plans.")
+
 F = TypeVar("F", bound=Callable[..., Any])
-USER_ERRORS: tuple[type[Exception], ...] = (PlanError, StoreError, SparqlError, QueryError, ExportError, ValueError)
 
 DataDir = Annotated[Path | None, typer.Option("--data-dir", help="builds folder (default: $POLICYKG_DATA_DIR or ./data)")]
 Output = Annotated[str, typer.Option("--format", "-f", help="table, json, csv, tsv or xml")]
 
 
 def user_errors(command: F) -> F:
-    """Report bad input as one line on stderr with exit status 2, never a traceback."""
+    """Report bad input as one line on stderr with exit status 2, never a traceback. Anything that
+    is not a PolicyKGError is a bug and keeps its traceback (exit 1)."""
 
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from kg.build import BuildError
-        from search.index import StaleIndexError
-
         try:
             return command(*args, **kwargs)
-        except (*USER_ERRORS, BuildError, StaleIndexError) as error:
+        except PolicyKGError as error:
             typer.echo(f"error: {error}", err=True)
             raise typer.Exit(2) from None
 
@@ -54,7 +51,7 @@ def build(
     index: Annotated[bool, typer.Option(help="build the search index too")] = True,
 ) -> None:
     """Build the graph (and search index) from every plan in seeds/ into a new store, then make it current."""
-    from kg.build import build as run_build
+    from policykg.build import build as run_build
 
     settings = Settings.from_env(seeds_dir=seeds, data_dir=data_dir, base=base,
                                  validate=None if validate else False, index=None if index else False)
@@ -72,14 +69,9 @@ def parse(
     as_json: Annotated[bool, typer.Option("--json", help="print the full parse as JSON")] = False,
 ) -> None:
     """Parse one plan file and print its structure (the JSON format of samples/*.expected.json)."""
-    from kg.extract import extract
-    from kg.lexicon import load_lexicon
-    from kg.parse import parse_file
-    from kg.report import plan_document
+    from policykg.services import parse_plan_document
 
-    plan = parse_file(file)
-    lexicon = load_lexicon(Settings.from_env().ontology_dir / "vocab")
-    document = plan_document(plan, extract(plan, lexicon), lexicon.entities)
+    document = parse_plan_document(file, Settings.from_env())
     if as_json:
         typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
         return
@@ -96,8 +88,8 @@ def parse(
 @user_errors
 def validate(data_dir: DataDir = None) -> None:
     """Check the current build's graph against ontology/shapes.ttl and list violations."""
-    from kg.service import GraphService
-    from kg.validate import format_report
+    from kg.rdf.validate import format_report
+    from policykg.services import GraphService
 
     report = GraphService.open(Settings.from_env(data_dir=data_dir)).validate()
     typer.echo(format_report(report))
@@ -114,7 +106,7 @@ def export(
     data_dir: DataDir = None,
 ) -> None:
     """Export the graph (all plans, or one) as Turtle, JSON-LD, N-Triples, RDF/XML, TriG or N-Quads."""
-    from kg.service import GraphService
+    from policykg.services import GraphService
 
     data = GraphService.open(Settings.from_env(data_dir=data_dir)).export(rdf_format, plan)
     if output:
@@ -132,7 +124,7 @@ def sparql(
     data_dir: DataDir = None,
 ) -> None:
     """Run a read-only SPARQL query over all plans."""
-    from kg.service import GraphService
+    from policykg.services import GraphService
 
     if file is not None:
         query = file.read_text(encoding="utf-8")
@@ -145,7 +137,7 @@ def sparql(
 @user_errors
 def queries() -> None:
     """List the canned analyst queries."""
-    from kg.queries import load_queries
+    from kg.store.queries import load_queries
 
     for name, canned in load_queries().items():
         params = " ".join(f"-p {p.name}={p.example}" for p in canned.params)
@@ -161,7 +153,7 @@ def query(
     data_dir: DataDir = None,
 ) -> None:
     """Run a canned analyst query by name."""
-    from kg.service import GraphService
+    from policykg.services import GraphService
 
     values = {}
     for item in param or []:
@@ -181,7 +173,7 @@ def related(
     data_dir: DataDir = None,
 ) -> None:
     """Measures related to one measure, with the shared fields, partners, places, units and task."""
-    from kg.service import GraphService
+    from policykg.services import GraphService
 
     for item in GraphService.open(Settings.from_env(data_dir=data_dir)).related(plan, measure, k):
         reasons = "；".join(f"{s.kind}:{s.label}" for s in item.shared)
@@ -205,8 +197,8 @@ def search(
     data_dir: DataDir = None,
 ) -> None:
     """Search the measures: hybrid BM25 + dense + knowledge graph, each hit with its reasons."""
+    from policykg.services import SearchService
     from search.facets import Filters
-    from search.service import SearchService
 
     chosen = _legs(legs)
     filters = Filters(plan=plan, section=section, unit=unit, field=field, place=place, partner=partner,
@@ -237,8 +229,8 @@ def evaluate(
     data_dir: DataDir = None,
 ) -> None:
     """MRR@10, Recall@5/10 and nDCG@10 overall, per kind and per language, for the system and each leg."""
+    from policykg.services import SearchService
     from search.evaluate import format_report
-    from search.service import SearchService
 
     report = SearchService.open(Settings.from_env(data_dir=data_dir)).evaluate(questions, plan=plan)
     typer.echo(json.dumps(report, ensure_ascii=False, indent=2) if as_json else format_report(report))
@@ -268,11 +260,17 @@ def serve(
     from api.app import create_app
 
     settings = Settings.from_env(host=host, port=port, data_dir=data_dir, store_url=store)
-    from kg.store import current_build
+    from kg.store.builds import current_build
 
     current_build(settings.data_dir)  # fail now, with the message, rather than in the lifespan
     typer.echo(f"PolicyKG on http://{settings.host}:{settings.port}/  (API docs: /docs, SPARQL: /sparql)")
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="warning")
+
+
+@app.command()
+def version() -> None:
+    """Print the installed PolicyKG version."""
+    typer.echo(__version__)
 
 
 @app.command("settings")

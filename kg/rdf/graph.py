@@ -3,7 +3,7 @@
 The graph describes the plan with ELI, schema.org, DCTERMS, PROV-O, OWL-Time and Web
 Annotation terms plus pko: terms, every fact pointing back to its passage of the source text
 through an oa:SpecificResource with position and quote selectors. IRIs are minted from the
-base by kg.iri, so the same input under the same base always gives the same graph.
+base by kg.rdf.iri, so the same input under the same base always gives the same graph.
 """
 
 from __future__ import annotations
@@ -17,13 +17,13 @@ from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
 
-from rdflib.plugins.stores.memory import SimpleMemory
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, PROV, RDF, RDFS, SKOS, TIME, XSD
+from rdflib.plugins.stores.memory import SimpleMemory
 
-from kg.iri import entity_iri, measure_iri, normalise_base, plan_iri, section_iri, source_iri, task_iri
 from kg.model import Deadline, Entity, Extraction, Measure, Mention, NumericTarget, Plan, Task
-from kg.vocab import (
+from kg.rdf.iri import entity_iri, measure_iri, normalise_base, plan_iri, section_iri, source_iri, task_iri
+from kg.rdf.vocab import (
     DEADLINE_TYPES,
     ELI,
     OA,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kg.chinese import chinese_number
-from kg.layout import SECTION, Line, depth0_split
+from kg.parse.chinese import chinese_number
+from kg.parse.layout import SECTION, Line, depth0_split
 
 _HEADER = re.compile(r"^附件\s*\d*\s*[:：]?$")
 _DOC_NUMBER = re.compile(r"〔\d{4}〕\s*\d+\s*号$|\[\d{4}\]\s*\d+\s*号$")
