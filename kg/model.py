@@ -35,6 +35,13 @@ class Measure:
     end: int
     pieces: tuple[tuple[int, int], ...]  # source ranges whose concatenation is ``text``
     page_break_repaired: bool = False
+    # Per-measure responsibility, where the plan prints it after the measure
+    # (（A牵头，B按职责分工负责）); ``units_raw`` is that bracket (None: the task's units apply).
+    units_raw: str | None = None
+    unit_label: str | None = None
+    lead_units: tuple[str, ...] = ()
+    supporting_units: tuple[str, ...] = ()
+    deadline: Deadline | None = None  # the time phrase in the text, where units are per measure
 
     def source_offset(self, index: int) -> int:
         """Map an offset inside ``text`` to an offset in the plan's source text."""
@@ -62,6 +69,10 @@ class Task:
     measures: tuple[int, ...]  # Measure.seq
     title_start: int
     title_end: int
+    # Where units and deadline came from: None (lines under the task), "measures" (the union of
+    # its measures' brackets; then the task has no deadline of its own) or "appendix" (a table row).
+    units_source: str | None = None
+    appendix_row: int | None = None  # 序号 of that row
 
 
 @dataclass(frozen=True)
@@ -97,6 +108,12 @@ class Plan:
     tasks: tuple[Task, ...]
     measures: tuple[Measure, ...]
     page_breaks: int = 0
+    issuers: tuple[str, ...] = ()  # joint issuers in printed order (``issuer`` is the first)
+    doc_number: str | None = None  # 文号, e.g. 京卫规划〔2023〕21号
+    notice_title: str | None = None  # a cover notice 关于印发《…》的通知 before the plan
+    notice_title_raw: str | None = None
+    unit_aliases: tuple[tuple[str, str], ...] = ()  # (printed abbreviation, full name printed in the plan)
+    warnings: tuple[str, ...] = ()  # doubtful spots a person should check (kg.parse.warnings)
 
     def task(self, task_id: str) -> Task:
         for task in self.tasks:

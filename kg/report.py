@@ -7,6 +7,7 @@ from dataclasses import asdict
 from typing import Any
 
 from kg.model import Deadline, Entity, Extraction, Measure, NumericTarget, Plan, Task
+from kg.parse.tail import short_name
 from kg.rdf.vocab import PARTNER_KINDS, PLACE_KINDS
 
 
@@ -15,8 +16,9 @@ def plan_document(plan: Plan, extraction: Extraction | None = None,
     """The parse as JSON; ``entities`` (the lexicon's) adds each entity's kind and foreign flag."""
     extraction = extraction or Extraction()
     entities = {**(entities or {}), **{e.key: e for e in extraction.new_entities}}
-    lead = _distinct(u for t in plan.tasks for u in t.lead_units)
-    supporting = _distinct(u for t in plan.tasks for u in t.supporting_units)
+    # per-measure units are counted as printed; task lists hold them alias-resolved
+    lead = _distinct(u for t in plan.tasks for u in _units(plan, t, "lead_units"))
+    supporting = _distinct(u for t in plan.tasks for u in _units(plan, t, "supporting_units"))
     document: dict[str, Any] = {
         "doc": plan.id,
         "file": plan.file,
@@ -27,6 +29,11 @@ def plan_document(plan: Plan, extraction: Extraction | None = None,
         "subtitle": plan.subtitle,
         "issuer": plan.issuer,
         "issuer_short": plan.issuer_short,
+        "issuers": list(plan.issuers) or None,
+        "issuers_short": [short_name(i) for i in plan.issuers] or None,
+        "doc_number": plan.doc_number,
+        "notice_title": plan.notice_title,
+        "notice_title_raw": plan.notice_title_raw,
         "issuing_office": plan.issuing_office,
         "issue_date": plan.issue_date,
         "issue_date_raw": plan.issue_date_raw,
@@ -36,11 +43,13 @@ def plan_document(plan: Plan, extraction: Extraction | None = None,
             {"number": s.number, "index": s.index, "title": s.title, "tasks": list(s.tasks)}
             for s in plan.sections
         ],
-        "tasks": [_task(task) for task in plan.tasks],
+        "tasks": [_task(task, plan) for task in plan.tasks],
         "measures": [_measure(measure) for measure in plan.measures],
+        "warnings": list(plan.warnings),
         "units": {
             "lead_units_distinct": lead,
             "supporting_units_distinct": supporting,
+            "aliases": dict(plan.unit_aliases),
             "keys": dict(extraction.unit_keys),
         },
         "fields": _entities(extraction, "field", entities),
@@ -80,8 +89,14 @@ def deadline_document(deadline: Deadline) -> dict[str, Any]:
     return asdict(deadline)
 
 
-def _task(task: Task) -> dict[str, Any]:
-    return {
+def _units(plan: Plan, task: Task, role: str) -> tuple[str, ...]:
+    if task.units_source != "measures":
+        return getattr(task, role)  # type: ignore[no-any-return]
+    return tuple(u for s in task.measures for u in getattr(plan.measures[s - 1], role))
+
+
+def _task(task: Task, plan: Plan) -> dict[str, Any]:
+    document = {
         "id": task.id,
         "number": task.number,
         "number_raw": task.number_raw,
@@ -95,6 +110,14 @@ def _task(task: Task) -> dict[str, Any]:
         "measures": list(task.measures),
         "measure_count": len(task.measures),
     }
+    if task.units_source == "measures":  # the task has no deadline of its own; its measures do
+        mine = [plan.measures[s - 1] for s in task.measures]
+        document["deadline"] = None if task.deadline.raw is None else document["deadline"]
+        document["measure_unit_labels"] = _distinct(m.unit_label for m in mine if m.unit_label)
+        document["measure_deadlines"] = [m.deadline.raw for m in mine if m.deadline and m.deadline.raw]
+    elif task.units_source == "appendix":
+        document.update(units_source="appendix", appendix_row=task.appendix_row)
+    return document
 
 
 def _measure(measure: Measure) -> dict[str, Any]:
@@ -107,6 +130,10 @@ def _measure(measure: Measure) -> dict[str, Any]:
     }
     if measure.page_break_repaired:
         document["page_break_repaired"] = True
+    if measure.units_raw is not None:
+        document.update(units_raw=measure.units_raw, unit_label=measure.unit_label,
+                        lead_units=list(measure.lead_units), supporting_units=list(measure.supporting_units),
+                        deadline=deadline_document(measure.deadline) if measure.deadline else None)
     return document
 
 

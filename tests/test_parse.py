@@ -72,7 +72,8 @@ def test_cnparen_tasks_with_item_measures_and_bracketed_labels() -> None:
     assert first.deadline.value == "2022-06"
     assert [m.number_raw for m in plan.measures[:4]] == ["1.", "2.", "①", "②"]
     single = plan.measures[4]
-    assert single.number is None and single.task == "二（三）"
+    # unnumbered measures are numbered by their order in the document (the samples' convention)
+    assert single.number_raw is None and single.number == "5" and single.task == "二（三）"
     assert plan.task("二（二）").deadline.type == "range"
     assert plan.task("三（一）").deadline.end == "2023-12"
     repaired = plan.measures[5]

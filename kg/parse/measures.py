@@ -92,11 +92,11 @@ def split_measures(stream: Stream, *, last_number: int, items: bool) -> list[Raw
         elif marker.number in (1, last_number + 1) or not text[: marker.start].strip():
             accepted.append(marker)
     if not accepted:
-        single = stream.measure(0, len(text), None, None)
-        return [single] if single else []
+        paragraphs = [stream.measure(a, b, None, None) for a, b in paragraph_spans(text)]
+        return [p for p in paragraphs if p]
     measures: list[RawMeasure] = []
     lead = text[: accepted[0].start].strip()
-    if lead and not lead.endswith(("：", ":")):
+    if lead and not is_intro(lead):
         intro = stream.measure(0, accepted[0].start, None, None)
         if intro:
             measures.append(intro)
@@ -107,6 +107,49 @@ def split_measures(stream: Stream, *, last_number: int, items: bool) -> list[Raw
         if measure:
             measures.append(measure)
     return measures
+
+
+def is_intro(text: str) -> bool:
+    """A sentence that announces the measures (…如下：) rather than being one."""
+    return text.endswith(("：", ":")) or bool(re.search(r"(以下|如下|下列)[^。]{0,12}[。：:]?$", text))
+
+
+def paragraph_spans(text: str) -> list[tuple[int, int]]:
+    """Unnumbered measures: a line that ends a sentence (。！？ or a closing bracket after one)
+    ends a paragraph; other line and page breaks fall inside a paragraph."""
+    spans: list[tuple[int, int]] = []
+    begin = 0
+    for match in re.finditer(rf"{BREAK}+", text):
+        before = text[begin : match.start()].rstrip()
+        if before and _ends_paragraph(before):
+            spans.append((begin, match.start()))
+            begin = match.end()
+    spans.append((begin, len(text)))
+    return spans
+
+
+def _ends_paragraph(text: str) -> bool:
+    if text[-1] in "。！？!?":
+        return True
+    if text[-1] in "）)":
+        opening = max(text.rfind("（"), text.rfind("("))
+        return opening > 0 and text[opening - 1] in "。！？；;"
+    return False
+
+
+def cut_trailing(measure: RawMeasure, index: int) -> RawMeasure:
+    """The measure with its text cut at ``index`` (a trailing unit bracket removed)."""
+    text = measure.text[:index].rstrip()
+    pieces: list[tuple[int, int]] = []
+    remaining = len(text)
+    for start, end in measure.pieces:
+        if remaining <= 0:
+            break
+        take = min(end - start, remaining)
+        pieces.append((start, start + take))
+        remaining -= take
+    return RawMeasure(measure.number, measure.number_raw, text, pieces[0][0], pieces[-1][1], tuple(pieces),
+                      measure.page_break_repaired)
 
 
 def _printed(raw: str) -> str:

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from kg.parse.chinese import chinese_number
+from kg.parse.front import Notice, find_notice
 from kg.parse.layout import SECTION, Line, depth0_split
 
 _HEADER = re.compile(r"^附件\s*\d*\s*[:：]?$")
@@ -18,12 +19,18 @@ _DATE = re.compile(
 _ORG_END = re.compile(r"(厅|局|委员会|委|部|政府|办公厅|办公室|中心|院|署)$")
 
 
+_MASTHEAD = re.compile(r"^[\u3400-\u9fff（）()、\s]{4,40}文件$")
+_OFFICE_DATE = re.compile(r"^(\S.*?)[\s\u3000]+(\S*\d[\S]*年\S+日\s*(?:印发|发布|印)?)$")
+
+
 @dataclass(frozen=True)
 class Head:
     header: str | None
     title: list[Line]
     subtitle: str | None
     body_start: int  # index into lines
+    doc_number: str | None = None
+    notice: Notice | None = None
 
 
 @dataclass(frozen=True)
@@ -43,14 +50,24 @@ def split_title(lines: list[Line]) -> Head | None:
     index = _next(lines, 0)
     if index is None:
         return None
-    header = None
-    if _HEADER.match(lines[index].text):
-        header = lines[index].text
-        index = _next(lines, index + 1)
-    while index is not None and _DOC_NUMBER.search(lines[index].text):
+    header = doc_number = None
+    while index is not None and (_MASTHEAD.match(lines[index].text) or _DOC_NUMBER.search(lines[index].text)):
+        if _DOC_NUMBER.search(lines[index].text) and doc_number is None:
+            doc_number = lines[index].text.strip()
         index = _next(lines, index + 1)
     if index is None:
         return None
+    notice = find_notice(lines, index)
+    if notice is not None:
+        index = notice.plan_start
+    if _HEADER.match(lines[index].text):
+        header = lines[index].text
+        index = _next(lines, index + 1)
+        if index is None:
+            return None
+    while _DOC_NUMBER.search(lines[index].text) and (following := _next(lines, index + 1)) is not None:
+        index = following
+    header = header or doc_number
     title: list[Line] = []
     while index < len(lines) and lines[index].text and not SECTION.match(lines[index].text):
         title.append(lines[index])
@@ -62,7 +79,8 @@ def split_title(lines: list[Line]) -> Head | None:
     if following is not None and re.match(r"^(——|—|[（(]\s*\d{4}|[（(][^）)]{1,20}稿[）)])", lines[following].text):
         subtitle = lines[following].text
         index = following + 1
-    return Head(header=header, title=title, subtitle=subtitle, body_start=index)
+    return Head(header=header, title=title, subtitle=subtitle, body_start=index, doc_number=doc_number,
+                notice=notice)
 
 
 def find_tail(lines: list[Line], body_start: int) -> Tail:
@@ -70,16 +88,16 @@ def find_tail(lines: list[Line], body_start: int) -> Tail:
     cc_index = next((i for i in range(len(lines) - 1, body_start - 1, -1)
                      if lines[i].text.startswith("抄送")), None)
     date_index = next((i for i in range(len(lines) - 1, body_start - 1, -1)
-                       if _DATE.match(lines[i].text.replace(" ", ""))), None)
+                       if _DATE.match(_date_part(lines[i].text)[1].replace(" ", ""))), None)
     issue_date = issue_date_raw = signed_date = office = None
     body_end = len(lines)
     if date_index is not None and (cc_index is None or date_index > cc_index
                                    or "印" in lines[date_index].text):
-        issue_date_raw = lines[date_index].text
+        office, issue_date_raw = _date_part(lines[date_index].text)
         issue_date = _iso(issue_date_raw)
         body_end = date_index
         office_index = _previous(lines, date_index - 1, body_start)
-        if office_index is not None and _is_org_line(lines[office_index].text):
+        if office is None and office_index is not None and _is_org_line(lines[office_index].text):
             office = lines[office_index].text
             body_end = office_index
     cc_raw = None
@@ -103,9 +121,17 @@ def find_tail(lines: list[Line], body_start: int) -> Tail:
             signature = lines[name].text
             body_end = name
     issuer = _issuer(office, signature, lines, body_start)
-    return Tail(body_end=body_end, issuer=issuer, issuer_short=_short(issuer), issuing_office=office,
+    return Tail(body_end=body_end, issuer=issuer, issuer_short=short_name(issuer), issuing_office=office,
                 issue_date=issue_date, issue_date_raw=issue_date_raw, signed_date=signed_date,
                 cc_raw=cc_raw, cc=cc)
+
+
+def _date_part(text: str) -> tuple[str | None, str]:
+    """(issuing office, date) of an imprint line "XX办公厅　　2022年4月8日印发"."""
+    match = _OFFICE_DATE.match(text)
+    if match and _is_org_line(match.group(1).strip()) and _DATE.match(match.group(2).replace(" ", "")):
+        return match.group(1).strip(), match.group(2).strip()
+    return None, text
 
 
 def _issuer(office: str | None, signature: str | None, lines: list[Line], body_start: int) -> str | None:
@@ -122,12 +148,13 @@ def _issuer(office: str | None, signature: str | None, lines: list[Line], body_s
     return office
 
 
-def _short(issuer: str | None) -> str | None:
+def short_name(issuer: str | None) -> str | None:
     """省科技厅 for 江苏省科学技术厅, 市科技局 for 宁波市科学技术局."""
     if issuer is None:
         return None
     short = re.sub(r"^[\u3400-\u9fff]{2,4}?(省|市|自治区)", r"\1", issuer)
-    return short.replace("科学技术", "科技")
+    short = short.replace("科学技术", "科技").replace("人民政府", "政府").replace("发展和改革", "发展改革")
+    return re.sub(r"委员会$", "委", short)
 
 
 def _is_org_line(text: str) -> bool:

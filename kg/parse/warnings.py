@@ -1,0 +1,39 @@
+"""Doubtful spots in a parsed plan, for a person checking a new plan before building it."""
+
+from __future__ import annotations
+
+from kg.model import Plan
+from kg.parse.layout import LABEL_LINE, Line
+
+LONG_MEASURE = 400  # characters; longer measures usually swallowed a heading or a closing block
+
+
+def plan_warnings(plan: Plan, body: list[Line]) -> tuple[str, ...]:
+    found: list[str] = []
+    for task in plan.tasks:
+        has_units = bool(task.lead_units) or any(plan.measures[s - 1].lead_units for s in task.measures)
+        if not has_units:
+            found.append(f"task {task.id} {task.title}: no responsible units")
+        has_deadline = task.deadline.raw is not None or any(
+            (d := plan.measures[s - 1].deadline) is not None and d.raw is not None for s in task.measures)
+        if not has_deadline and task.units_source != "measures":
+            found.append(f"task {task.id} {task.title}: no deadline")
+        elif task.deadline.raw is not None and task.deadline.type == "none":
+            found.append(f"task {task.id}: deadline {task.deadline.raw!r} not understood")
+        if not task.measures:
+            found.append(f"task {task.id} {task.title}: no measures")
+    for measure in plan.measures:
+        if len(measure.text) > LONG_MEASURE:
+            found.append(f"measure {measure.seq} (task {measure.task}) is {len(measure.text)} characters long: "
+                         f"{measure.text[:30]}…")
+    task_starts = {section.number: min((plan.task(t).title_start for t in section.tasks), default=None)
+                   for section in plan.sections}
+    spans = [(section.start, section.end, task_starts[section.number]) for section in plan.sections]
+    for line in body:
+        if not line.text or not LABEL_LINE.match(line.text):
+            continue
+        attached = any(start <= line.start <= end and first is not None and line.start > first
+                       for start, end, first in spans) or (not plan.sections and line.start > plan.tasks[0].title_start)
+        if not attached:
+            found.append(f"label line not attached to a task: {line.text[:40]}")
+    return tuple(found)
