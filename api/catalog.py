@@ -12,7 +12,7 @@ from functools import lru_cache
 from typing import Any
 
 from kg.rdf.iri import encode_path
-from kg.store.backend import Row
+from kg.store.terms import Row, iri_term, literal_term, value
 from policykg.services import GraphService
 
 KINDS = {"units": "Unit", "fields": "Field", "partners": "Partner", "places": "Place", "instruments": "Instrument"}
@@ -21,24 +21,6 @@ _LINKS = {"field": "pko:field", "partner": "pko:partner", "place": "pko:place", 
 
 class NotFound(LookupError):
     """An unknown plan, measure, task or entity; the message names it."""
-
-
-def _v(row: Row, name: str) -> Any:
-    term = row.get(name)
-    if term is None:
-        return None
-    datatype = term.get("datatype", "")
-    if datatype.endswith(("#integer", "#int")):
-        return int(term["value"])
-    if datatype.endswith("#decimal") or datatype.endswith("#double"):
-        return float(term["value"])
-    if datatype.endswith("#boolean"):
-        return term["value"] == "true"
-    return term["value"]
-
-
-def _iri(value: str) -> str:
-    return "<" + value.replace(">", "%3E") + ">"
 
 
 class Catalog:
@@ -50,10 +32,10 @@ class Catalog:
                             "?p dcterms:identifier ?id OPTIONAL { ?m eli:number ?number } }")
         numbers: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
         for row in rows:
-            plan, iri = _v(row, "id"), _v(row, "m")
-            self._measures[plan][f"#{_v(row, 'seq')}"] = iri
-            if _v(row, "number") is not None:
-                numbers[plan][_v(row, "number")].append(iri)
+            plan, iri = value(row, "id"), value(row, "m")
+            self._measures[plan][f"#{value(row, 'seq')}"] = iri
+            if value(row, "number") is not None:
+                numbers[plan][value(row, "number")].append(iri)
         for plan, by_number in numbers.items():
             for number, iris in by_number.items():
                 if len(iris) == 1:  # numbering restarted per task: such numbers need the seq form
@@ -74,9 +56,9 @@ class Catalog:
             "?issuer skos:prefLabel ?issuer_label FILTER(LANGMATCHES(LANG(?issuer_label), 'zh')) } "
             "OPTIONAL { ?t a pko:Task ; pko:plan ?plan } OPTIONAL { ?m a pko:Measure ; pko:plan ?plan } } "
             "GROUP BY ?plan ?id ?title ?issued ?issuer ?issuer_label ORDER BY ?id")
-        return [{"id": _v(r, "id"), "iri": _v(r, "plan"), "title": _v(r, "title"), "issued": _v(r, "issued"),
-                 "issuer": _v(r, "issuer_label"), "issuer_iri": _v(r, "issuer"), "tasks": _v(r, "tasks"),
-                 "measures": _v(r, "measures")} for r in rows]
+        return [{"id": value(r, "id"), "iri": value(r, "plan"), "title": value(r, "title"), "issued": value(r, "issued"),
+                 "issuer": value(r, "issuer_label"), "issuer_iri": value(r, "issuer"), "tasks": value(r, "tasks"),
+                 "measures": value(r, "measures")} for r in rows]
 
     def measure_iri(self, plan: str, number: str) -> str:
         if plan not in self._measures:
@@ -87,17 +69,17 @@ class Catalog:
         return iri
 
     def measures(self, *, plan: str | None = None, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
-        where = f"?m pko:plan ?p . ?p dcterms:identifier {_literal(plan)} ." if plan else ""
+        where = f"?m pko:plan ?p . ?p dcterms:identifier {literal_term(plan)} ." if plan else ""
         rows = self.graph.select(
             "SELECT ?m ?id ?seq ?number ?text ?task_id ?task_title WHERE { ?m a pko:Measure ; pko:seq ?seq ; "
             f"pko:text ?text ; pko:plan ?p ; pko:task ?t . ?p dcterms:identifier ?id . {where} ?t eli:id_local ?task_id ; "
             f"dcterms:title ?task_title . OPTIONAL {{ ?m eli:number ?number }} }} ORDER BY ?id ?seq LIMIT {int(limit)} "
             f"OFFSET {int(offset)}")
-        return [{"iri": _v(r, "m"), "plan": _v(r, "id"), "seq": _v(r, "seq"), "number": _v(r, "number"),
-                 "text": _v(r, "text"), "task": _v(r, "task_id"), "task_title": _v(r, "task_title")} for r in rows]
+        return [{"iri": value(r, "m"), "plan": value(r, "id"), "seq": value(r, "seq"), "number": value(r, "number"),
+                 "text": value(r, "text"), "task": value(r, "task_id"), "task_title": value(r, "task_title")} for r in rows]
 
     def _detail(self, iri: str) -> dict[str, Any]:
-        node = _iri(iri)
+        node = iri_term(iri)
         rows = self.graph.select(
             "SELECT * WHERE { " + node + " pko:seq ?seq ; pko:text ?text ; pko:task ?task ; pko:plan ?plan . "
             "?plan dcterms:identifier ?plan_id ; dcterms:title ?plan_title . "
@@ -112,43 +94,43 @@ class Catalog:
             raise NotFound(f"no measure {iri}")
         r = rows[0]
         detail: dict[str, Any] = {
-            "iri": iri, "plan": _v(r, "plan_id"), "plan_title": _v(r, "plan_title"), "seq": _v(r, "seq"),
-            "number": _v(r, "number"), "number_raw": _v(r, "number_raw"), "text": _v(r, "text"),
-            "task": {"iri": _v(r, "task"), "id": _v(r, "task_id"), "title": _v(r, "task_title")},
-            "section": {"number": _v(r, "section_number"), "title": _v(r, "section_title")},
-            "deadline": {"raw": _v(r, "deadline_raw"), "type": _v(r, "deadline_type"),
-                         "value": _v(r, "deadline_value"), "due_by": _v(r, "due_by")},
-            "source_span": {"start": _v(r, "start"), "end": _v(r, "end")},
+            "iri": iri, "plan": value(r, "plan_id"), "plan_title": value(r, "plan_title"), "seq": value(r, "seq"),
+            "number": value(r, "number"), "number_raw": value(r, "number_raw"), "text": value(r, "text"),
+            "task": {"iri": value(r, "task"), "id": value(r, "task_id"), "title": value(r, "task_title")},
+            "section": {"number": value(r, "section_number"), "title": value(r, "section_title")},
+            "deadline": {"raw": value(r, "deadline_raw"), "type": value(r, "deadline_type"),
+                         "value": value(r, "deadline_value"), "due_by": value(r, "due_by")},
+            "source_span": {"start": value(r, "start"), "end": value(r, "end")},
         }
-        task = _iri(detail["task"]["iri"])
+        task = iri_term(detail["task"]["iri"])
         units = self.graph.select(
             "SELECT ?role ?unit ?label WHERE { { " + task + " pko:leadUnit ?unit BIND('lead' AS ?role) } UNION { "
             + task + " pko:supportingUnit ?unit BIND('supporting' AS ?role) } ?unit skos:prefLabel ?label "
             "FILTER(LANGMATCHES(LANG(?label), 'zh')) }")
-        detail["lead_units"] = [self._ref(u, "unit") for u in units if _v(u, "role") == "lead"]
-        detail["supporting_units"] = [self._ref(u, "unit") for u in units if _v(u, "role") == "supporting"]
+        detail["lead_units"] = [self._ref(u, "unit") for u in units if value(u, "role") == "lead"]
+        detail["supporting_units"] = [self._ref(u, "unit") for u in units if value(u, "role") == "supporting"]
         entities = self.graph.select(
             "SELECT ?kind ?e ?label ?label_en WHERE { VALUES (?kind ?p) { " +
             " ".join(f"('{k}' {p})" for k, p in _LINKS.items()) + " } " + node + " ?p ?e . "
             "?e skos:prefLabel ?label FILTER(LANGMATCHES(LANG(?label), 'zh')) "
             "OPTIONAL { ?e skos:prefLabel ?label_en FILTER(LANGMATCHES(LANG(?label_en), 'en')) } }")
         for kind in _LINKS:
-            detail[kind + "s"] = [self._ref(e, kind) for e in entities if _v(e, "kind") == kind]
+            detail[kind + "s"] = [self._ref(e, kind) for e in entities if value(e, "kind") == kind]
         targets = self.graph.select(
             "SELECT ?t ?value ?unit ?qualifier ?bound ?approximate ?role ?raw WHERE { " + node + " pko:target ?t . "
             "?t schema:value ?value ; schema:unitText ?unit ; pko:role ?role ; rdfs:label ?raw . "
             "OPTIONAL { ?t pko:qualifier ?qualifier } OPTIONAL { ?t pko:bound ?bound } "
             "OPTIONAL { ?t pko:approximate ?approximate } } ORDER BY ?t")
-        detail["targets"] = [{"quantity": _v(t, "value"), "unit": _v(t, "unit"), "qualifier": _v(t, "qualifier"),
-                              "bound": _v(t, "bound"), "approximate": _v(t, "approximate"), "role": _v(t, "role"),
-                              "raw": _v(t, "raw")} for t in targets]
+        detail["targets"] = [{"quantity": value(t, "value"), "unit": value(t, "unit"), "qualifier": value(t, "qualifier"),
+                              "bound": value(t, "bound"), "approximate": value(t, "approximate"), "role": value(t, "role"),
+                              "raw": value(t, "raw")} for t in targets]
         return detail
 
     def _ref(self, row: Row, kind: str) -> dict[str, Any]:
-        iri = _v(row, "unit") or _v(row, "e")
-        ref = {"iri": iri, "id": self.entity_id(iri), "label": _v(row, "label")}
-        if _v(row, "label_en"):
-            ref["label_en"] = _v(row, "label_en")
+        iri = value(row, "unit") or value(row, "e")
+        ref = {"iri": iri, "id": self.entity_id(iri), "label": value(row, "label")}
+        if value(row, "label_en"):
+            ref["label_en"] = value(row, "label_en")
         return ref
 
     def entity_id(self, iri: str) -> str:
@@ -160,21 +142,15 @@ class Catalog:
         return f"{self.base}{collection[:-1]}/{encode_path(entity_id)}"
 
 
-def _literal(value: str | None) -> str:
-    import pyoxigraph as ox
-
-    return str(ox.Literal(value or ""))
-
-
 def source_passage(catalog: Catalog, plan: str, start: int, end: int, context: int = 200) -> dict[str, Any]:
     """The measure's passage in the source text with some text either side."""
     if plan not in catalog._measures:
         raise NotFound(f"no plan {plan!r}")
     rows = catalog.graph.select(
-        "SELECT ?text WHERE { ?p dcterms:identifier " + _literal(plan) + " ; dcterms:source ?s . ?s pko:sourceText ?text }")
+        "SELECT ?text WHERE { ?p dcterms:identifier " + literal_term(plan) + " ; dcterms:source ?s . ?s pko:sourceText ?text }")
     if not rows:
         raise NotFound(f"plan {plan!r} has no source text")
-    text = _v(rows[0], "text")
+    text = value(rows[0], "text")
     if not 0 <= start <= end <= len(text):
         raise NotFound(f"span {start}–{end} lies outside the source text of {plan!r} ({len(text)} characters)")
     return {"plan": plan, "start": start, "end": end, "before": text[max(0, start - context) : start],

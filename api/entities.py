@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from api.catalog import KINDS, Catalog, NotFound, _iri, _literal, _v
+from api.catalog import KINDS, Catalog, NotFound
+from kg.store.terms import iri_term, literal_term, value
 
 _MEASURES_OF = {
     "units": "{ ?t pko:leadUnit ?e } UNION { ?t pko:supportingUnit ?e } ?m pko:task ?t .",
@@ -29,25 +30,25 @@ def entity_list(catalog: Catalog, collection: str, *, include_unused: bool = Fal
         "OPTIONAL { ?e pko:partnerKind|pko:placeKind|pko:unitKind ?k . ?k skos:notation ?sub } "
         f"OPTIONAL {{ {_MEASURES_OF[collection]} }} }} GROUP BY ?e ?label ?label_en ?sub ORDER BY DESC(?measures) ?label"
     )
-    entries = [{"iri": _v(r, "e"), "id": catalog.entity_id(_v(r, "e")), "label": _v(r, "label"),
-                "label_en": _v(r, "label_en"), "kind": _v(r, "sub"), "measures": _v(r, "measures")} for r in rows]
+    entries = [{"iri": value(r, "e"), "id": catalog.entity_id(value(r, "e")), "label": value(r, "label"),
+                "label_en": value(r, "label_en"), "kind": value(r, "sub"), "measures": value(r, "measures")} for r in rows]
     return entries if include_unused else [e for e in entries if e["measures"]]
 
 
 def entity_detail(catalog: Catalog, collection: str, entity_id: str) -> dict[str, Any]:
     kind = _kind(collection)
     iri = catalog.entity_iri(collection, entity_id)
-    node = _iri(iri)
+    node = iri_term(iri)
     labels = catalog.graph.select(
         f"SELECT ?p ?label WHERE {{ {node} a pko:{kind} ; ?p ?label . VALUES ?p {{ skos:prefLabel skos:altLabel }} }}")
     if not labels:
         raise NotFound(f"no {collection[:-1]} {entity_id!r}")
-    pref = [r for r in labels if _v(r, "p").endswith("prefLabel")]
+    pref = [r for r in labels if value(r, "p").endswith("prefLabel")]
     detail: dict[str, Any] = {
         "iri": iri, "id": entity_id, "type": collection[:-1],
-        "label": next((_v(r, "label") for r in pref if r["label"].get("xml:lang", "").startswith("zh")), None),
-        "label_en": next((_v(r, "label") for r in pref if r["label"].get("xml:lang", "").startswith("en")), None),
-        "alt_labels": sorted({_v(r, "label") for r in labels if _v(r, "p").endswith("altLabel")}),
+        "label": next((value(r, "label") for r in pref if r["label"].get("xml:lang", "").startswith("zh")), None),
+        "label_en": next((value(r, "label") for r in pref if r["label"].get("xml:lang", "").startswith("en")), None),
+        "alt_labels": sorted({value(r, "label") for r in labels if value(r, "p").endswith("altLabel")}),
     }
     if collection in _UP:
         detail["broader"] = _related(catalog, f"{node} {_UP[collection]} ?x .")
@@ -64,12 +65,12 @@ def tasks(catalog: Catalog, plan: str) -> list[dict[str, Any]]:
     rows = catalog.graph.select(
         "SELECT ?t ?id ?index ?title ?deadline ?due (COUNT(DISTINCT ?m) AS ?measures) WHERE { ?t a pko:Task ; "
         f"pko:plan ?p ; eli:id_local ?id ; pko:index ?index ; dcterms:title ?title ; pko:deadline ?d . "
-        f"?p dcterms:identifier {_literal(plan)} . OPTIONAL {{ ?d rdfs:label ?deadline }} OPTIONAL {{ ?d pko:dueBy ?due }} "
+        f"?p dcterms:identifier {literal_term(plan)} . OPTIONAL {{ ?d rdfs:label ?deadline }} OPTIONAL {{ ?d pko:dueBy ?due }} "
         "OPTIONAL { ?m pko:task ?t } } GROUP BY ?t ?id ?index ?title ?deadline ?due ORDER BY ?index")
     if not rows and plan not in catalog._measures:
         raise NotFound(f"no plan {plan!r}")
-    return [{"iri": _v(r, "t"), "id": _v(r, "id"), "title": _v(r, "title"), "deadline": _v(r, "deadline"),
-             "due_by": _v(r, "due"), "measures": _v(r, "measures")} for r in rows]
+    return [{"iri": value(r, "t"), "id": value(r, "id"), "title": value(r, "title"), "deadline": value(r, "deadline"),
+             "due_by": value(r, "due"), "measures": value(r, "measures")} for r in rows]
 
 
 def task_detail(catalog: Catalog, plan: str, task_id: str) -> dict[str, Any]:
@@ -77,13 +78,13 @@ def task_detail(catalog: Catalog, plan: str, task_id: str) -> dict[str, Any]:
     if not match:
         raise NotFound(f"plan {plan!r} has no task {task_id!r}")
     task = match[0]
-    task["measures"] = _measures(catalog, f"?m pko:task {_iri(task['iri'])} .")
+    task["measures"] = _measures(catalog, f"?m pko:task {iri_term(task['iri'])} .")
     units = catalog.graph.select(
-        f"SELECT ?role ?unit ?label WHERE {{ {{ {_iri(task['iri'])} pko:leadUnit ?unit BIND('lead' AS ?role) }} UNION "
-        f"{{ {_iri(task['iri'])} pko:supportingUnit ?unit BIND('supporting' AS ?role) }} ?unit skos:prefLabel ?label "
+        f"SELECT ?role ?unit ?label WHERE {{ {{ {iri_term(task['iri'])} pko:leadUnit ?unit BIND('lead' AS ?role) }} UNION "
+        f"{{ {iri_term(task['iri'])} pko:supportingUnit ?unit BIND('supporting' AS ?role) }} ?unit skos:prefLabel ?label "
         "FILTER(LANGMATCHES(LANG(?label), 'zh')) }")
-    task["lead_units"] = [catalog._ref(u, "unit") for u in units if _v(u, "role") == "lead"]
-    task["supporting_units"] = [catalog._ref(u, "unit") for u in units if _v(u, "role") == "supporting"]
+    task["lead_units"] = [catalog._ref(u, "unit") for u in units if value(u, "role") == "lead"]
+    task["supporting_units"] = [catalog._ref(u, "unit") for u in units if value(u, "role") == "supporting"]
     return task
 
 
@@ -91,15 +92,15 @@ def _measures(catalog: Catalog, pattern: str) -> list[dict[str, Any]]:
     rows = catalog.graph.select(
         "SELECT DISTINCT ?m ?id ?seq ?number ?text WHERE { " + pattern + " ?m a pko:Measure ; pko:seq ?seq ; "
         "pko:text ?text ; pko:plan/dcterms:identifier ?id . OPTIONAL { ?m eli:number ?number } } ORDER BY ?id ?seq LIMIT 500")
-    return [{"iri": _v(r, "m"), "plan": _v(r, "id"), "seq": _v(r, "seq"), "number": _v(r, "number"),
-             "text": _v(r, "text")} for r in rows]
+    return [{"iri": value(r, "m"), "plan": value(r, "id"), "seq": value(r, "seq"), "number": value(r, "number"),
+             "text": value(r, "text")} for r in rows]
 
 
 def _related(catalog: Catalog, pattern: str) -> list[dict[str, Any]]:
     rows = catalog.graph.select(
         "SELECT DISTINCT ?x ?label WHERE { " + pattern + " ?x skos:prefLabel ?label FILTER(LANGMATCHES(LANG(?label), 'zh')) } "
         "ORDER BY ?label")
-    return [{"iri": _v(r, "x"), "id": catalog.entity_id(_v(r, "x")), "label": _v(r, "label")} for r in rows]
+    return [{"iri": value(r, "x"), "id": catalog.entity_id(value(r, "x")), "label": value(r, "label")} for r in rows]
 
 
 def _kind(collection: str) -> str:

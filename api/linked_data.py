@@ -9,9 +9,9 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
-from api.catalog import _iri
 from api.negotiation import RDF_MEDIA, RDF_TYPES, choose
 from kg.rdf.iri import encode_path
+from kg.store.terms import iri_term
 
 
 def linked_data_router(base: str) -> APIRouter:
@@ -22,7 +22,7 @@ def linked_data_router(base: str) -> APIRouter:
     def describe(request: Request, path: str) -> Response:
         iri = base + encode_path(path)
         graph = request.app.state.artifacts.graph
-        node = _iri(iri)
+        node = iri_term(iri)
         offered = {**RDF_TYPES, "text/html": "html", "application/xhtml+xml": "html"}
         offered.pop("application/json")
         chosen = choose(request.headers.get("accept"), offered, "turtle")

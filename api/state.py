@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 
 from api.catalog import Catalog
 from api.sparql_runner import RemoteEndpoint, WorkerPool
+from kg.errors import PolicyKGError
 from kg.store.backend import RemoteBackend
 from policykg.services import GraphService, SearchService
 from policykg.settings import Settings
+
+_log = logging.getLogger("policykg.api")
 
 
 @dataclass
@@ -29,8 +33,12 @@ class Artifacts:
         try:
             search = SearchService.open(settings, build=graph.build)
             search.engine.warm_up()
-        except Exception as error:  # noqa: BLE001 - the graph is still served; /api/search explains
-            problem = str(error)
+        except (PolicyKGError, OSError) as error:
+            # A build without an index, an index of another build or model, an unreadable file: the
+            # graph is still served and /api/search answers 503 with this reason. Anything else is
+            # a bug and stops the server with its traceback.
+            problem = f"the search index in {graph.build.path / 'index'} could not be loaded: {error}"
+            _log.warning("%s", problem)
         runner: Any
         if settings.store_url:
             runner = RemoteEndpoint(settings.store_url, timeout_s=settings.query_timeout_s)

@@ -18,10 +18,11 @@ from kg.rdf.iri import measure_iri, plan_graph_iri, plan_iri
 from kg.rdf.validate import ValidationReport, validate
 from kg.report import plan_document
 from kg.store.analytics import MeasureNetwork, RelatedMeasure
-from kg.store.backend import EmbeddedBackend, GraphBackend, Row
+from kg.store.backend import EmbeddedBackend, GraphBackend
 from kg.store.builds import Build, StoreError, current_build, open_store
 from kg.store.queries import get_query
 from kg.store.sparql import execute, render
+from kg.store.terms import Row
 from policykg.settings import Settings
 from search.encoder import make_encoder
 from search.engine import LEGS, SearchEngine, SearchResponse

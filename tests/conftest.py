@@ -29,5 +29,5 @@ def built_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from policykg.settings import Settings
 
     data = tmp_path_factory.mktemp("built")
-    build(Settings.from_env({}, data_dir=data))
+    build(Settings.from_env({}, data_dir=data, seeds_dir=ROOT / "seeds"))
     return data

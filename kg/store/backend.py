@@ -10,8 +10,7 @@ import pyoxigraph as ox
 
 from kg.namespaces import PREFIXES
 from kg.store.sparql import SparqlError, execute
-
-Row = dict[str, dict[str, str]]
+from kg.store.terms import Row
 
 
 class GraphBackend(Protocol):

@@ -10,13 +10,8 @@ import pyoxigraph as ox
 
 from kg.errors import InputError
 from kg.namespaces import PREFIXES
+from kg.store.results import MEDIA, select
 
-RESULT_FORMATS = {
-    "json": ox.QueryResultsFormat.JSON,
-    "xml": ox.QueryResultsFormat.XML,
-    "csv": ox.QueryResultsFormat.CSV,
-    "tsv": ox.QueryResultsFormat.TSV,
-}
 GRAPH_FORMATS = {
     "turtle": ox.RdfFormat.TURTLE,
     "ntriples": ox.RdfFormat.N_TRIPLES,
@@ -57,9 +52,10 @@ def render(result: Any, output: str = "table") -> str:
         return (result.serialize(format=rdf_format) or b"").decode("utf-8")
     if output == "table":
         return format_table(to_table(result))
-    if output not in RESULT_FORMATS:
-        raise SparqlError(f"unknown output format {output!r}; use table, {', '.join(RESULT_FORMATS)}")
-    return (result.serialize(format=RESULT_FORMATS[output]) or b"").decode("utf-8")
+    if output not in MEDIA:
+        raise SparqlError(f"unknown output format {output!r}; use table, {', '.join(MEDIA)}")
+    variables = [v.value for v in result.variables]
+    return select(variables, [[solution[v] for v in variables] for solution in result], output).decode("utf-8")
 
 
 def format_table(table: Table, max_width: int = 60) -> str:
