@@ -10,24 +10,27 @@ from __future__ import annotations
 import re
 
 from kg.extract.lexicon import Lexicon
-from kg.extract.patterns import boundaries, organisation_names, place_names
+from kg.extract.ner import entity_spans
+from kg.extract.patterns import (boundaries, is_organisation, is_zone, organisation_names, partner_kind, place_names,
+                                 trim_organisation)
 from kg.extract.targets import find_targets
+from kg.extract.units import plan_jurisdiction
 from kg.model import Entity, Extraction, Mention, NumericTarget, Plan
 
 _TEXT_KINDS = frozenset({"field", "partner", "place", "instrument"})
-_PARTNER_KIND = {"大学": "University", "学院": "University", "医院": "Hospital", "集团": "Enterprise",
-                 "有限公司": "Enterprise", "公司": "Enterprise"}
+_GAZETTEER = "place/cn-"  # keys of divisions generated from the national gazetteer
 
 
 def extract(plan: Plan, lexicon: Lexicon) -> Extraction:
     mentions: list[Mention] = []
     new: dict[str, Entity] = {}
+    where = _home(plan, lexicon)
     for task in plan.tasks:
-        for start, label, entity in _link(task.title, lexicon, new):
+        for start, label, entity in _link(task.title, lexicon, new, where):
             offset = task.title_start + start
             mentions.append(Mention(entity.kind, entity.key, entity.name, label, task.id, None, offset, offset + len(label)))
     for measure in plan.measures:
-        for start, label, entity in _link(measure.text, lexicon, new):
+        for start, label, entity in _link(measure.text, lexicon, new, where):
             begin = measure.source_offset(start)
             end = measure.source_offset(start + len(label) - 1) + 1
             mentions.append(Mention(entity.kind, entity.key, entity.name, label, measure.task, measure.seq, begin, end))
@@ -42,40 +45,69 @@ def extract(plan: Plan, lexicon: Lexicon) -> Extraction:
     )
 
 
-def _link(text: str, lexicon: Lexicon, new: dict[str, Entity]) -> list[tuple[int, str, Entity]]:
-    found: list[tuple[int, str, Entity]] = []
-    covered = [False] * len(text)
-    index = 0
-    while index < len(text):
-        hit = lexicon.longest_at(text, index, _TEXT_KINDS)
-        if hit and hit[1].subkind == "CountryPartner" and not hit[1].foreign:
-            index += len(hit[0])  # 中国 (健康中国, 中国创新挑战赛 …) is the home country, not a partner
-            continue
-        if hit:
-            label, entity = hit
-            found.append((index, label, entity))
-            covered[index : index + len(label)] = [True] * len(label)
-            index += len(label)
-        else:
-            index += 1
+def _home(plan: Plan, lexicon: Lexicon) -> frozenset[str]:
+    """Keys of the plan's province and city: a county's short form (克山, 西昌) or an ambiguous
+    name (朝阳区) is read as a place there, not in another province."""
+    where = plan_jurisdiction(plan, lexicon)
+    names = {n for n in (where.province, where.city) if n}
+    return frozenset(k for n in names for k in lexicon.by_label.get(n, ()) if lexicon.entities[k].kind == "place")
+
+
+def _choose(label: str, keys: list[str], lexicon: Lexicon, home: frozenset[str]) -> Entity | None:
+    entities = [lexicon.entities[k] for k in keys if lexicon.entities[k].kind in _TEXT_KINDS]
+    if not entities:
+        return None
+    local = [e for e in entities if e.key in home or home & set(lexicon.ancestors.get(e.key, ()))]
+    if local:
+        return local[0]
+    # A generated division elsewhere counts only under its official name (平原县, not 平原 in 松嫩平原).
+    kept = [e for e in entities if not (e.key.startswith(_GAZETTEER) and label != e.name)]
+    return kept[0] if kept else None
+
+
+def _link(text: str, lexicon: Lexicon, new: dict[str, Entity], home: frozenset[str] = frozenset()) -> list[tuple[int, str, Entity]]:
+    """Leftmost-longest over every candidate name: vocabulary labels, LAC's organisation and
+    zone spans, name patterns (so 安徽医科大学 is one partner, not the place 安徽)."""
+    candidates: dict[int, list[tuple[str, Entity]]] = {}
+    for index in range(len(text)):
+        for label in lexicon.by_first_char.get(text[index], ()):
+            if text.startswith(label, index):
+                entity = _choose(label, lexicon.by_label[label], lexicon, home)
+                if entity is not None:
+                    candidates.setdefault(index, []).append((label, entity))
+                    break
+    for start, end, tag in entity_spans(text):
+        name = trim_organisation(text[start:end]) if tag == "ORG" else text[start:end]
+        start = end - len(name)
+        kind = "partner" if tag == "ORG" and is_organisation(name) else "place" if tag == "LOC" and is_zone(name) else None
+        if kind and not lexicon.by_label.get(name):
+            candidates.setdefault(start, []).append((name, new.get(f"{kind}/{name}") or _new_entity(kind, name)))
     starts = boundaries(text)
     for kind, names in (("partner", organisation_names(text, starts)), ("place", place_names(text, starts))):
         for start, name in names:
-            if any(covered[start : start + len(name)]):
-                continue
-            entity = new.setdefault(f"{kind}/{name}", _new_entity(kind, name))
-            found.append((start, name, entity))
-            covered[start : start + len(name)] = [True] * len(name)
-    return sorted(found, key=lambda hit: hit[0])
+            if not lexicon.by_label.get(name):
+                candidates.setdefault(start, []).append((name, new.get(f"{kind}/{name}") or _new_entity(kind, name)))
+    found: list[tuple[int, str, Entity]] = []
+    index = 0
+    while index < len(text):
+        options = candidates.get(index)
+        if not options:
+            index += 1
+            continue
+        label, entity = max(options, key=lambda option: len(option[0]))
+        if not (entity.subkind == "CountryPartner" and not entity.foreign):  # 中国 in 健康中国 is home, not a partner
+            if entity.key not in lexicon.entities:
+                entity = new.setdefault(entity.key, entity)
+            found.append((index, label, entity))
+        index += len(label)
+    return found
 
 
 def _new_entity(kind: str, name: str) -> Entity:
     if kind == "place":
-        subkind = "County" if name.endswith("县") else "PrefectureCity"
+        subkind = "County" if name.endswith("县") else "Zone" if is_zone(name) else "PrefectureCity"
         return Entity(key=f"place/{name}", kind="place", name=name, labels=(name,), subkind=subkind)
-    suffix = next((s for s in _PARTNER_KIND if name.endswith(s)), None)
-    subkind = _PARTNER_KIND[suffix] if suffix else "ResearchInstitute"
-    return Entity(key=f"partner/{name}", kind="partner", name=name, labels=(name,), subkind=subkind)
+    return Entity(key=f"partner/{name}", kind="partner", name=name, labels=(name,), subkind=partner_kind(name))
 
 
 def _units(plan: Plan, lexicon: Lexicon, new: dict[str, Entity]) -> tuple[str | None, dict[str, str]]:

@@ -15,10 +15,23 @@ _LEAD_WORDS = ("联合", "依托", "支持", "推动", "推进", "加强", "加�
 _LEAD_WORDS_BY_FIRST: dict[str, tuple[str, ...]] = {}
 for _word in _LEAD_WORDS:
     _LEAD_WORDS_BY_FIRST[_word[0]] = (*_LEAD_WORDS_BY_FIRST.get(_word[0], ()), _word)
-_ORG_SUFFIX = re.compile(r"(大学|学院|研究院|研究所|实验室|研究中心|医院|集团|有限公司|股份公司|协会|学会)")
+# Partner kinds by the name's last word (longest first); the kinds are the ontology's notations.
+ORG_KIND_SUFFIXES: tuple[tuple[str, str], ...] = (
+    ("股份有限公司", "Enterprise"), ("有限公司", "Enterprise"), ("股份公司", "Enterprise"), ("集团", "Enterprise"),
+    ("大学", "University"), ("学院", "University"), ("医院", "Hospital"),
+    ("研究院", "ResearchInstitute"), ("研究所", "ResearchInstitute"), ("科学院", "ResearchInstitute"),
+    ("实验室", "ResearchInstitute"), ("研究中心", "ResearchInstitute"),
+    ("中心", "Platform"), ("平台", "Platform"), ("交易所", "Platform"), ("基金", "Platform"),
+    ("协会", "Platform"), ("学会", "Platform"), ("联盟", "Platform"),  # no association kind in the ontology
+    ("大会", "Event"), ("论坛", "Event"), ("博览会", "Event"), ("交易会", "Event"), ("大赛", "Event"),
+)
+_ORG_SUFFIX = re.compile(r"(大学|学院|研究院|研究所|科学院|实验室|研究中心|医院|集团|有限公司|股份公司|协会|学会|"
+                         r"交易所|博览会|交易会|论坛|联盟)")
+_ZONE = re.compile(r"(新区|开发区|高新区|经开区|合作区|示范区|自贸区|自由贸易试验区|实验区|试验区|科学城|生命科学园)$")
 _PLACE_SUFFIX = "市县"
 # Characters that never occur in the proper names we want, but do in generic phrases.
-_NOT_IN_NAMES = set("的等了是为把被将已新级个家项名左右各全本我该其此这那些批所有相关")
+# (所 and 有 are not here: they end 研究所 and start 有限公司.)
+_NOT_IN_NAMES = set("的等了是为把被将已级个家项名左右各全本我该其此这那些批相关")
 _NOT_IN_PLACES = _NOT_IN_NAMES | set("一二三四五六七八九十两省市县区开合部分设进实现融城型创业")
 _GENERIC_ORGS = re.compile(r"^(?:高校|院所|高等学校|科研院所|重点实验室|研究院|研究所|实验室|公司|企业|国家|"
                            r"新型研发|联合|国际|工程技术研究中心|技术创新中心|医院|集团|协会|学会)")
@@ -68,7 +81,36 @@ def place_names(text: str, starts_at: set[int] | None = None) -> Iterator[tuple[
                     or _VERBS.search(stem):
                 continue
             following = text[start + length + 1 : start + length + 3]
-            if following[:1] in set("局委厅级场长政区县市民属内外圈") or following.startswith(("政府", "范围")):
+            if following[:1] in set("局委厅级场长政区县市民属内外圈域") or following.startswith(("政府", "范围")):
                 continue
             yield start, name
             break
+
+
+def partner_kind(name: str) -> str:
+    return next((kind for suffix, kind in ORG_KIND_SUFFIXES if name.endswith(suffix)), "ResearchInstitute")
+
+
+def is_organisation(name: str) -> bool:
+    """A span that reads as an organisation's name: ends like one, has a distinctive part before
+    the suffix and none of the words of a generic phrase (高校, 重点实验室 …)."""
+    suffix = next((s for s, _ in ORG_KIND_SUFFIXES if name.endswith(s)), None)
+    if suffix is None or len(name) - len(suffix) < 2 or len(_CJK.findall(name)) < 4:
+        return False
+    return not (_GENERIC_ORGS.match(name) or _VERBS.search(name) or _NOT_IN_NAMES & set(name)
+                or name.startswith(_LEAD_WORDS) or any(w in name for w in _LEAD_WORDS if len(w) >= 2))
+
+
+def is_zone(name: str) -> bool:
+    """New areas, development zones, pilot zones: 四川天府新区, 东湖新技术开发区."""
+    return bool(_ZONE.search(name)) and len(name) >= 4 and not _NOT_IN_NAMES & set(name) and not _VERBS.search(name)
+
+
+def trim_organisation(name: str) -> str:
+    """Cut what LAC glued before a name: 医疗机构联合北京智源人工智能研究院 → 北京智源人工智能研究院."""
+    cut = 0
+    for word in (*(w for w in _LEAD_WORDS if len(w) >= 2), "试点", "建设", "打造"):
+        at = name.rfind(word)
+        if at >= 0 and is_organisation(name[at + len(word):]):
+            cut = max(cut, at + len(word))
+    return name[cut:]

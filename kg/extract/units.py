@@ -1,0 +1,181 @@
+"""Units (牵头单位/配合单位) resolved in the plan's own jurisdiction.
+
+A printed unit is relative: 省科技厅 in a Sichuan plan is 四川省科学技术厅, in a Jiangsu plan
+江苏省科学技术厅. The jurisdiction comes from the issuer(s) and title; the department TYPES and
+their abbreviations come from data/departments.tsv, so every province and city is covered
+without per-issuer lists. The same body gets one key in every plan (unit/<full name>, or the
+curated key when the vocabulary knows the full name). Printed forms naming the same body in one
+plan are aliases of the first one printed (省卫健委 = 省卫生健康委). A label with no jurisdiction
+in it (高新技术处, 办公室) is an internal division of the issuer and hangs under it only.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from kg.extract.lexicon import Lexicon
+from kg.model import Entity, Extraction, Plan
+
+_DATA = Path(__file__).resolve().parent / "data" / "departments.tsv"
+_LEVEL = re.compile(r"^(省|市|区|县|自治区|州)(?=\S{2})")
+_COLLECTIVE = re.compile(r"^(各|相关|有关)")
+_SUFFIXES = (("管委会", "管理委员会"), ("执委会", "执行委员会"))
+_ZONE_ABBREVIATIONS = (("经开区", "经济技术开发区"), ("高新区", "高新技术产业开发区"))
+_NATIONAL_PATTERNS = (  # vertically managed bodies named after a place: 哈尔滨海关, 黑龙江银保监局
+    (re.compile(r"^(?P<p>.+?)海关$"), "中华人民共和国{p}海关"),
+    (re.compile(r"^(?P<p>.+?)银保监局$"), "中国银行保险监督管理委员会{p}监管局"),
+    (re.compile(r"^(?P<p>.+?)证监局$"), "中国证券监督管理委员会{p}监管局"),
+    (re.compile(r"^人民银行(?P<p>.+)$"), "中国人民银行{p}"),
+)
+_EXTERNAL_SUFFIXES = ("大学", "学院", "集团", "公司", "银行", "研究院", "科学院", "医院")
+_PROVINCE_KINDS = frozenset({"Province", "Municipality"})
+_CITY_KINDS = frozenset({"PrefectureCity", "Municipality"})
+
+
+@lru_cache(maxsize=1)
+def departments() -> dict[tuple[str, str], str]:
+    """(printed type, level) → official type; level is 省, 市 or *."""
+    table: dict[tuple[str, str], str] = {}
+    for line in _DATA.read_text("utf-8").splitlines():
+        if line and not line.startswith("#"):
+            printed, official, level = line.split("\t")
+            table[(printed, level)] = official
+    return table
+
+
+@dataclass(frozen=True)
+class Jurisdiction:
+    province: str | None  # 四川省, 北京市
+    city: str | None  # 武汉市; for a municipality the municipality itself
+    city_short: str | None  # 武汉, for zones: 宁波前湾新区
+
+
+def plan_jurisdiction(plan: Plan, lexicon: Lexicon) -> Jurisdiction:
+    """The province and city the plan's issuers belong to (the first one named in issuers, title)."""
+    issuers = list(getattr(plan, "issuers", None) or ()) or [plan.issuer or ""]
+    province = city = None
+    for text in [*issuers, plan.title or "", plan.title_raw or ""]:
+        for _, entity in _places_in(text, lexicon):
+            if entity.subkind in _PROVINCE_KINDS and province is None:
+                province = entity
+            if entity.subkind in _CITY_KINDS and city is None:
+                city = entity
+        if province or city:
+            break
+    if city is not None and province is None:
+        province = next((lexicon.entities[a] for a in lexicon.ancestors.get(city.key, ())
+                         if lexicon.entities.get(a) and lexicon.entities[a].subkind in _PROVINCE_KINDS), None)
+    city_name = city.name if city else None
+    short = re.sub(r"市$", "", city_name) if city_name else None
+    return Jurisdiction(province.name if province else None, city_name, short)
+
+
+def _places_in(text: str, lexicon: Lexicon) -> list[tuple[int, Entity]]:
+    found, index = [], 0
+    while index < len(text):
+        hit = lexicon.longest_at(text, index, frozenset({"place"}))
+        if hit:
+            found.append((index, hit[1]))
+            index += len(hit[0])
+        else:
+            index += 1
+    return found
+
+
+def full_name(label: str, where: Jurisdiction, lexicon: Lexicon) -> str | None:
+    """The body's full official name, or None for an internal division of the issuer."""
+    if "、" in label and not re.search(r"（[^）]*、", label):
+        parts = [full_name(part, where, lexicon) for part in label.split("、")]
+        return "、".join(p or "" for p in parts) if all(parts) else None
+    known = [e for e in lexicon.find(label, "unit") if not lexicon.parents.get(e.key) and not _LEVEL.match(label)]
+    if known:
+        return known[0].name
+    level = _LEVEL.match(label)
+    if level:
+        place = where.province if level.group(1) in ("省", "自治区") else where.city or where.province
+        return _expand(label[level.end():], place, "省" if level.group(1) in ("省", "自治区") else "市") if place else None
+    if _COLLECTIVE.match(label):
+        top = where.province or where.city
+        return top + _expand_suffixes(label) if top else None
+    for pattern, template in _NATIONAL_PATTERNS:
+        match = pattern.match(label)
+        if match:
+            return template.format(p=match.group("p"))
+    places = _places_in(label, lexicon)
+    if places and places[0][0] == 0:
+        place = places[0][1]
+        name = _expand_suffixes(label)
+        rest = label[len(next(lb for lb in place.labels if label.startswith(lb))):]
+        if departments().get((rest, "*")):
+            name = _expand(rest, label[: len(label) - len(rest)], "市")
+        parents = [lexicon.entities[a].name for a in lexicon.ancestors.get(place.key, ()) if a in lexicon.entities]
+        if place.subkind in ("District", "County") and where.city in parents and not label.startswith(where.city or ""):
+            return where.city + name  # 昌平区政府 → 北京市昌平区人民政府
+        return name
+    partner = lexicon.find(label, "partner")
+    if partner:
+        return partner[0].name
+    if label.endswith(_EXTERNAL_SUFFIXES):
+        return label
+    if label.endswith(tuple(s for s, _ in _SUFFIXES)) and where.city_short:
+        name = _expand_suffixes(label)
+        return name if name.startswith(where.city_short) else where.city_short + name
+    return None
+
+
+def _expand(rest: str, place: str, level: str) -> str:
+    table = departments()
+    official = table.get((rest, level)) or table.get((rest, "*"))
+    if official is None:
+        return place + _expand_suffixes(rest)
+    return official.format(place) if "{}" in official else place + official
+
+
+def _expand_suffixes(name: str) -> str:
+    for short, full in _ZONE_ABBREVIATIONS + _SUFFIXES:
+        name = name.replace(short, full)
+    if name.endswith("政府") and not name.endswith("人民政府"):
+        name = name[:-2] + "人民政府"
+    return name
+
+
+def unit_labels(plan: Plan) -> list[str]:
+    """Printed unit labels in order of first appearance (task by task, lead before supporting)."""
+    labels: list[str] = []
+    for task in plan.tasks:
+        labels += [*task.lead_units, *task.supporting_units]
+    for measure in plan.measures:
+        labels += [*getattr(measure, "lead_units", ()), *getattr(measure, "supporting_units", ())]
+    return list(dict.fromkeys(labels))
+
+
+def resolve(labels: list[str], where: Jurisdiction, lexicon: Lexicon) -> tuple[dict[str, str], dict[str, str]]:
+    """(full_names, aliases) for printed labels: aliases map later forms of a body to the first."""
+    full_names: dict[str, str] = {}
+    first: dict[str, str] = {}
+    aliases: dict[str, str] = {}
+    for label in labels:
+        name = full_name(label, where, lexicon)
+        if name is None:
+            continue
+        full_names[label] = name
+        if name in first and first[name] != label:
+            aliases[label] = first[name]
+        first.setdefault(name, label)
+    return full_names, aliases
+
+
+def unit_key(name: str, lexicon: Lexicon) -> str:
+    """One key per body across plans: the curated one when the vocabulary knows the full name."""
+    known = [e for e in lexicon.find(name, "unit") if not lexicon.parents.get(e.key)]
+    return known[0].key if known else f"unit/{name}"
+
+
+def unit_report(plan: Plan, extraction: Extraction, lexicon: Lexicon) -> dict[str, Any]:
+    """``units.aliases`` and ``units.full_names`` of ``parse --json``."""
+    full_names, aliases = resolve(unit_labels(plan), plan_jurisdiction(plan, lexicon), lexicon)
+    return {"aliases": aliases, "full_names": full_names}
