@@ -85,6 +85,34 @@ def plan_document(plan: Plan, extraction: Extraction | None = None,
     return document
 
 
+def parse_summary(document: dict[str, Any]) -> str:
+    """A short readable report of a parse (``policykg parse`` without --json): sections, tasks
+    with their measure counts, units and deadlines, then the warnings."""
+    issuers = "、".join(document.get("issuers") or [document["issuer"] or "?"])
+    out = [document["title"], f"{issuers} · {document['issue_date'] or 'no date'}"
+           + (f" · {document['doc_number']}" if document.get("doc_number") else "")]
+    tasks = {t["id"]: t for t in document["tasks"]}
+    for section in document["sections"]:
+        out.append(f"{section['number']}、{section['title']}" + ("" if section["tasks"] else "  (no tasks)"))
+        for task_id in section["tasks"]:
+            out.append(_task_line(tasks.pop(task_id)))
+    out += [_task_line(task) for task in tasks.values()]
+    counts = document["counts"]
+    out.append(f"{counts['sections']} sections, {counts['tasks']} tasks, {counts['measures']} measures, "
+               f"{counts['lead_units_distinct']} lead units, {counts['supporting_units_distinct']} supporting units")
+    warnings = document.get("warnings", [])
+    out += [f"WARNING {w}" for w in warnings] or ["no warnings"]
+    return "\n".join(out)
+
+
+def _task_line(task: dict[str, Any]) -> str:
+    deadline = task["deadline"]
+    when = (deadline["raw"] or "no deadline") if deadline else "; ".join(task.get("measure_deadlines", [])) or "-"
+    lead = "、".join(task["lead_units"]) or "no units"
+    support = f" + {'、'.join(task['supporting_units'])}" if task["supporting_units"] else ""
+    return f"  {task['id']:>6}  {task['title']}  ({task['measure_count']} measures)  [{when}]  {lead}{support}"
+
+
 def deadline_document(deadline: Deadline) -> dict[str, Any]:
     return asdict(deadline)
 

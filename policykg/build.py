@@ -161,6 +161,7 @@ def _summary(plan: Plan, extraction: Extraction, graph: Graph) -> dict[str, Any]
         "mentions": len(extraction.mentions),
         "targets": len(extraction.targets),
         "triples": len(graph),
+        "warnings": list(plan.warnings),
     }
 
 

@@ -59,6 +59,8 @@ def build(
     manifest = result.manifest
     for plan in manifest["plans"]:
         typer.echo(f"{plan['id']}: {plan['tasks']} tasks, {plan['measures']} measures, {plan['triples']} triples")
+        for warning in plan.get("warnings", []):
+            typer.echo(f"  WARNING {warning}")
     typer.echo(f"built {manifest['quads']} quads in {result.path} ({sum(manifest['timings'].values()):.2f} s)")
 
 
@@ -69,19 +71,14 @@ def parse(
     as_json: Annotated[bool, typer.Option("--json", help="print the full parse as JSON")] = False,
 ) -> None:
     """Parse one plan file and print its structure (the JSON format of samples/*.expected.json)."""
+    from kg.report import parse_summary
     from policykg.services import parse_plan_document
 
     document = parse_plan_document(file, Settings.from_env())
     if as_json:
         typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
         return
-    typer.echo(f"{document['title']}\n{document['issuer']} · {document['issue_date']}")
-    for task in document["tasks"]:
-        deadline = task["deadline"]["value"] or task["deadline"]["type"]
-        typer.echo(f"  {task['id']:>4}  {task['title']}  [{deadline}]  {'、'.join(task['lead_units'])}  "
-                   f"measures {task['measures'][0] if task['measures'] else '-'}–{task['measures'][-1] if task['measures'] else '-'}")
-    counts = document["counts"]
-    typer.echo(f"{counts['tasks']} tasks, {counts['measures']} measures, {counts['lead_units_distinct']} lead units")
+    typer.echo(parse_summary(document))
 
 
 @app.command()

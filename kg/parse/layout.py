@@ -20,7 +20,7 @@ SUPPORT_LABELS = ("配合单位", "配合部门", "协办单位", "参与单位"
 DEADLINE_LABELS = ("完成时限", "完成时间", "完成期限", "时间节点", "时限要求")
 _LABEL_WORDS = "|".join(LEAD_LABELS + SUPPORT_LABELS + DEADLINE_LABELS)
 LABEL = re.compile(rf"({_LABEL_WORDS})\s*[:：]")
-LABEL_LINE = re.compile(rf"^[（(]?\s*(?:{_LABEL_WORDS})\s*[:：]")
+LABEL_LINE = re.compile(rf"^[（(【\[〔]?\s*(?:{_LABEL_WORDS})\s*[:：]")
 OPEN, CLOSE = "（(【[〔", "）)】]〕"
 SENTENCE_END = "。！？!?；;：:…"
 
@@ -92,7 +92,7 @@ def matching_close(text: str, open_index: int) -> int | None:
 def bracketed_label_groups(text: str) -> list[tuple[int, int]]:
     """Spans of bracketed label groups such as （牵头单位：…；完成时限：…）, brackets included."""
     groups = []
-    for match in re.finditer(rf"[（(]\s*(?:{_LABEL_WORDS})\s*[:：]", text):
+    for match in re.finditer(rf"[（(【\[〔]\s*(?:{_LABEL_WORDS})\s*[:：]", text):
         close = matching_close(text, match.start())
         if close is not None:
             groups.append((match.start(), close + 1))

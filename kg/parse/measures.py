@@ -6,11 +6,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from kg.parse.chinese import chinese_number
 from kg.parse.layout import Line
 
 PAREN = re.compile(r"[（(]\s*(\d{1,3})\s*[）)]")
 CIRCLED = re.compile(r"[\u2460-\u2473]")
 ITEM = re.compile(r"(?:^|(?<=[\n。；;]))[ \t\u3000]*((\d{1,2})\s*[\.．、])(?!\d)")
+# "一是……；二是……": an inline enumeration after a sentence or clause break
+SHI = re.compile(r"(?:^|(?<=[。；;，,：:\n]))[ \t\u3000]*([一二三四五六七八九十]{1,2})\n*是(?=\n*[\u3400-\u9fff“《])")
 BREAK = "\n"  # stands for a line boundary in the stream; it maps to no source offset
 
 
@@ -74,6 +77,8 @@ class Stream:
 def _candidates(text: str, items: bool) -> list[_Marker]:
     found = [_Marker(m.start(), m.end(), int(m.group(1)), m.group(0), "paren") for m in PAREN.finditer(text)]
     found += [_Marker(m.start(), m.end(), ord(m.group(0)) - 0x245F, m.group(0), "circled") for m in CIRCLED.finditer(text)]
+    found += [_Marker(m.start(1), m.end(), chinese_number(m.group(1)), _printed(m.group(0)), "shi")
+              for m in SHI.finditer(text)]
     if items:
         found += [_Marker(m.start(1), m.end(1), int(m.group(2)), m.group(1).replace(" ", ""), "item")
                   for m in ITEM.finditer(text)]
@@ -89,14 +94,19 @@ def split_measures(stream: Stream, *, last_number: int, items: bool) -> list[Raw
         if accepted:
             if marker.family == accepted[-1].family and marker.number == accepted[-1].number + 1:
                 accepted.append(marker)
+        elif marker.family == "shi":
+            if marker.number == 1:
+                accepted.append(marker)
         elif marker.number in (1, last_number + 1) or not text[: marker.start].strip():
             accepted.append(marker)
+    if accepted and accepted[0].family == "shi" and len(accepted) < 2:
+        accepted = []  # a lone 一是 is prose, not an enumeration
     if not accepted:
         paragraphs = [stream.measure(a, b, None, None) for a, b in paragraph_spans(text)]
         return [p for p in paragraphs if p]
     measures: list[RawMeasure] = []
     lead = text[: accepted[0].start].strip()
-    if lead and not is_intro(lead):
+    if lead and not (is_intro(lead) or accepted[0].family == "shi" and lead.endswith(("，", ","))):
         intro = stream.measure(0, accepted[0].start, None, None)
         if intro:
             measures.append(intro)

@@ -50,9 +50,12 @@ def parse_source(source: SourceText, *, plan_id: str) -> Plan:
     head = split_title(lines)
     if head is None:
         raise PlanError(source.file, "no title found: the text has no non-blank lines")
-    tail = find_tail(lines, head.body_start)
-    table = find_table(lines, head.body_start, tail.body_end, source.text)
-    body = lines[head.body_start : table.start if table else tail.body_end]
+    # An appendix table may follow the signature: find it first and read the closing block without it.
+    table = find_table(lines, head.body_start, len(lines), source.text)
+    rest = lines if table is None else \
+        lines[: table.start] + [Line("", line.start) for line in lines[table.start : table.end]] + lines[table.end :]
+    tail = find_tail(rest, head.body_start)
+    body = lines[head.body_start : min(table.start, tail.body_end) if table else tail.body_end]
     section_starts = [i for i, line in enumerate(body) if SECTION.match(line.text)]
     preamble_end = section_starts[0] if section_starts else len(body)
     raw_sections: list[tuple[str | None, int, str, list[Line], int, int]] = []
@@ -65,7 +68,11 @@ def parse_source(source: SourceText, *, plan_id: str) -> Plan:
         raw_sections.append((match.group(1), order + 1, title, body[begin + 1 : end], body[begin].start, section_end))
     if not raw_sections:
         raw_sections.append((None, 0, "", body, body[0].start if body else 0, 0))
-    raw_tasks = find_tasks(raw_sections, strict=True) or find_tasks(raw_sections, strict=False)
+    skipped: list[str] = []
+    raw_tasks = find_tasks(raw_sections, strict=True, skipped=skipped)
+    if not raw_tasks:
+        skipped = []
+        raw_tasks = find_tasks(raw_sections, strict=False, skipped=skipped)
     if not raw_tasks:
         raise PlanError(source.file, "no tasks found: expected numbered tasks (1. or （一）) with "
                         "measures, 完成时限 or 牵头单位 lines")
@@ -95,6 +102,7 @@ def parse_source(source: SourceText, *, plan_id: str) -> Plan:
         notice_title=notice.title if notice else None, notice_title_raw=notice.title_raw if notice else None,
         unit_aliases=tuple(aliases.items()),
     )
+    notes += [f"skipped text numbered like a task: {text}" for text in skipped]
     return replace(plan, warnings=tuple(notes) + plan_warnings(plan, body))
 
 

@@ -14,6 +14,7 @@ _TASK_COLUMNS = ("重点任务", "主要任务", "工作任务", "任务名称",
 _COLUMNS = ("序号",) + _TASK_COLUMNS + LEAD_LABELS + SUPPORT_LABELS + DEADLINE_LABELS
 _ROW_NUMBER = re.compile(r"^(\d{1,3})$")
 _DEADLINE_CELL = re.compile(r"(\d{4}\s*年|\d{4}\s*[—–－-]|期间|持续|长期|常态|每年|年底|季度|[“\"]十.五)")
+_CLOSING = re.compile(r"^抄送|.*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*印发$")
 _APPENDIX = re.compile(r"^附件\s*\d*\s*[:：]?\s*$")
 
 
@@ -48,9 +49,10 @@ def find_table(lines: list[Line], begin: int, end: int, source: str) -> Table | 
         while start - 1 > begin and (not texts[start - 1] or _APPENDIX.match(texts[start - 1])
                                      or (len(texts[start - 1]) <= 30 and "分工" in texts[start - 1])):
             start -= 1
-        rows = _rows(texts, header, after, end)
+        stop = next((i for i in range(after, end) if _CLOSING.match(texts[i])), end)
+        rows = _rows(texts, header, after, stop)
         if rows:
-            return Table(start=start, end=end, rows=tuple(rows))
+            return Table(start=start, end=stop, rows=tuple(rows))
     return None
 
 
@@ -106,6 +108,9 @@ def _rows(texts: list[str], header: list[str], position: int, end: int) -> list[
 def _row(number: int, cells: list[str], lead_label: str, has_support: bool, has_deadline: bool) -> Row:
     cells = list(cells)
     deadline = None
+    if has_deadline and len(cells) > 2 and not _DEADLINE_CELL.search(cells[-1]) and _DEADLINE_CELL.search(cells[-2]) \
+            and not re.search(r"[、，,]", cells[-2] + cells[-1]) and len(cells[-1]) <= 4:
+        cells[-2:] = [cells[-2] + cells[-1]]  # the deadline cell wrapped: "2022年起持续推" / "进"
     if has_deadline and cells and _DEADLINE_CELL.search(cells[-1]):
         deadline = cells.pop()
         # a deadline cell wrapped over two lines: "2022年起持续" / "推进"

@@ -8,7 +8,10 @@ import re
 from dataclasses import dataclass, field
 
 from kg.parse.chinese import chinese_number
+from kg.parse.deadline import parse_deadline
 from kg.parse.layout import (
+    DEADLINE_LABELS,
+    LABEL,
     LABEL_LINE,
     MEASURE_HEADER,
     TASK_ARABIC,
@@ -37,16 +40,18 @@ class RawTask:
     content: list[list[Line]] = field(default_factory=list)
 
 
-def find_tasks(raw_sections: list, *, strict: bool) -> list[RawTask]:
+def find_tasks(raw_sections: list, *, strict: bool, skipped: list[str] | None = None) -> list[RawTask]:
+    """Tasks of all sections; headings numbered like tasks but dropped go to ``skipped``."""
     found: list[RawTask] = []
     for number, _, title, lines, _, _ in raw_sections:
         if number is not None and NON_TASK_SECTION.match(title):
             continue
-        found.extend(_section_tasks(number, lines, strict=strict))
+        found.extend(_section_tasks(number, lines, strict=strict, skipped=skipped))
     return found
 
 
-def _section_tasks(section: str | None, lines: list[Line], *, strict: bool) -> list[RawTask]:
+def _section_tasks(section: str | None, lines: list[Line], *, strict: bool,
+                   skipped: list[str] | None) -> list[RawTask]:
     style, outer = _task_style(lines)
     if style is None:
         return []
@@ -55,9 +60,12 @@ def _section_tasks(section: str | None, lines: list[Line], *, strict: bool) -> l
     block: list[Line] = []
     previous: int | None = None
 
+    candidates: list[tuple[RawTask, bool, bool]] = []  # (task, labelled, has text)
+
     def close() -> None:
-        if current is not None and _fill(current, block, strict=strict):
-            tasks.append(current)
+        if current is not None:
+            labelled = _fill(current, block, strict=True)
+            candidates.append((current, labelled, _fill_text(current)))
 
     for line in lines:
         match = style.match(line.text)
@@ -71,7 +79,19 @@ def _section_tasks(section: str | None, lines: list[Line], *, strict: bool) -> l
         else:
             block.append(line)
     close()
+    # Strictly, a section's tasks carry labels; one task without them among labelled ones is
+    # still a task (its units may be missing, which the warnings report).
+    any_labelled = any(labelled for _, labelled, _ in candidates)
+    for task, labelled, has_text in candidates:
+        if labelled or has_text and (any_labelled or not strict):
+            tasks.append(task)
+        elif skipped is not None:
+            skipped.append(f"{task.number_raw}{task.title.text[:30]}")
     return tasks
+
+
+def _fill_text(task: RawTask) -> bool:
+    return any(seg.text.strip() for segments in task.content for seg in segments)
 
 
 def _task_style(lines: list[Line]) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
@@ -131,7 +151,7 @@ def _fill(task: RawTask, block: list[Line], *, strict: bool) -> bool:
             while (following := _continuation(lines, index, text)) is not None:
                 text += lines[following].text
                 index = following + 1
-            inner = text[1:-1] if text[0] in "（(" and text[-1] in "）)" else text
+            inner = text[1:-1] if text[0] in "（(【[〔" and text[-1] in "）)】]〕" else text
             task.labels.extend(label_values(inner))
             continue
         header = MEASURE_HEADER.match(line.text)
@@ -178,12 +198,22 @@ def _continuation(lines: list[Line], index: int, text: str) -> int | None:
     candidate = lines[following].text
     if LABEL_LINE.match(candidate) or _STARTS_ITEM.match(candidate) or MEASURE_HEADER.match(candidate):
         return None
-    if re.search(r"[、，,]$", text):
+    if re.search(r"[、，,；;]$", text) or re.match(r"^[、，,；;]", candidate) or _inside_brackets(text, len(text)):
         return following
-    blank_gap = following > index
-    if len(candidate) <= 60 and not re.search(r"[。；;：:！？]", candidate) and _UNIT_END.search(candidate) \
-            and not _UNIT_END.search(text) and (blank_gap or following == index):
+    # a unit list continued (a page break mid-name: 中关村管委 | 会、各区政府): a short line that ends
+    # like a unit name and is no sentence, heading or label
+    if len(candidate) <= 60 and not re.search(r"[。；;：:！？]", candidate) and _UNIT_END.search(candidate):
         return following
+    # a break inside a one-line "牵头单位：…；完成时限：…" whose last value is cut short
+    pairs = label_values(text)
+    if pairs and not re.search(r"[。）)】]$", text) and len(candidate) <= 120:
+        label, value = pairs[-1]
+        cut_short = parse_deadline(value).type == "none" if label in DEADLINE_LABELS else not _UNIT_END.search(value)
+        if cut_short and LABEL.search(candidate) or (cut_short and following > index):
+            return following
+        if label in DEADLINE_LABELS and following > index and len(candidate) <= 12 \
+                and parse_deadline(value + candidate).type != "none":
+            return following  # "完成时限：2022" | page break | "年下半年"
     return None
 
 

@@ -16,7 +16,7 @@ def plan_warnings(plan: Plan, body: list[Line]) -> tuple[str, ...]:
             found.append(f"task {task.id} {task.title}: no responsible units")
         has_deadline = task.deadline.raw is not None or any(
             (d := plan.measures[s - 1].deadline) is not None and d.raw is not None for s in task.measures)
-        if not has_deadline and task.units_source != "measures":
+        if not has_deadline:
             found.append(f"task {task.id} {task.title}: no deadline")
         elif task.deadline.raw is not None and task.deadline.type == "none":
             found.append(f"task {task.id}: deadline {task.deadline.raw!r} not understood")
