@@ -3,6 +3,7 @@ index, catalog and query workers are loaded in the lifespan (or handed in by tes
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -17,10 +18,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.catalog import NotFound
 from api.linked_data import linked_data_router
+from api.middleware import BodyDeadline, ConcurrencyLimit, HeadAsGet
 from api.pages import STATIC
 from api.routes_api import router as api_router
 from api.routes_sparql import router as sparql_router
-from api.state import Artifacts
+from api.state import Artifacts, BuildFollower
 from api.web import router as web_router
 from kg.store.builds import current_build
 from kg.store.sparql import SparqlError
@@ -35,10 +37,19 @@ def create_app(settings: Settings | None = None, artifacts: Artifacts | None = N
         loaded = artifacts or Artifacts.open(settings)
         await loaded.runner.start()
         app.state.artifacts = loaded
+        # A server that opened the build itself follows `current` to each new build; artifacts
+        # handed in (tests) stay as they are.
+        follower = None if artifacts else BuildFollower(app.state, settings)
+        following = asyncio.create_task(follower.run()) if follower else None
         try:
             yield
         finally:
-            await loaded.runner.close()
+            if following is not None:
+                following.cancel()
+                await asyncio.gather(following, return_exceptions=True)
+            if follower is not None:
+                await follower.close()
+            await app.state.artifacts.close()
 
     app = FastAPI(title="PolicyKG", version="0.1.0", lifespan=lifespan,
                   description="Knowledge graph and hybrid search over Chinese policy plans: JSON API, "
@@ -48,6 +59,10 @@ def create_app(settings: Settings | None = None, artifacts: Artifacts | None = N
                            allow_methods=["GET", "POST"], allow_headers=["*"])
 
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    # Added last = outermost: a request over the concurrency limit costs nothing further.
+    app.add_middleware(BodyDeadline, timeout_s=settings.body_timeout_s)
+    app.add_middleware(HeadAsGet)
+    app.add_middleware(ConcurrencyLimit, limit=settings.max_requests)
 
     @app.exception_handler(NotFound)
     async def not_found(request: Request, error: NotFound) -> Response:
@@ -76,7 +91,7 @@ def create_app(settings: Settings | None = None, artifacts: Artifacts | None = N
     @app.get("/health", tags=["service"])
     def health(request: Request) -> dict[str, object]:
         loaded = request.app.state.artifacts
-        return {"status": "ok", "built_at": loaded.graph.build.manifest["built_at"],
+        return {"status": "ok", "build": loaded.graph.build.path.name, "built_at": loaded.graph.build.manifest["built_at"],
                 "plans": loaded.graph.plan_ids, "search": loaded.search is not None}
 
     app.include_router(api_router)

@@ -18,6 +18,7 @@ from search.facets import FilterError, Filters
 router = APIRouter(prefix="/api", tags=["api"])
 Month = Annotated[str | None, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")]
 Collection = Annotated[str, Path(pattern="^(units|fields|partners|places|instruments)$")]
+MAX_OFFSET = 1_000_000_000  # far past any list; larger numbers would reach the SPARQL parser as OFFSET
 
 
 def _artifacts(request: Request) -> Any:
@@ -71,7 +72,7 @@ def neighbourhood(request: Request, iri: Annotated[str, Query(min_length=1, max_
 
 @router.get("/measures", summary="Measures, in document order")
 def measures(request: Request, plan: str | None = None, limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-             offset: Annotated[int, Query(ge=0)] = 0) -> list[dict[str, Any]]:
+             offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0) -> list[dict[str, Any]]:
     return _artifacts(request).catalog.measures(plan=plan, limit=limit, offset=offset)
 
 

@@ -6,6 +6,7 @@ becomes current only when complete, so bad input or a killed build leaves the ol
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import shutil
@@ -129,10 +130,21 @@ def build(settings: Settings, *, plans: list[Plan] | None = None) -> BuildResult
             "plans": summaries,
         }
         final = publish(build_dir, manifest, settings.data_dir)
-    except BaseException:
+    except BaseException as error:
         shutil.rmtree(build_dir, ignore_errors=True)
+        if _disk_full(error):
+            raise BuildError(f"no space left on the device holding {settings.data_dir}: free some space and "
+                             "build again (the previous build stays current)") from None
         raise
     return BuildResult(path=final, manifest=manifest)
+
+
+def _disk_full(error: BaseException) -> bool:
+    """A full disk (or quota) is the operator's to fix, not a bug: one line, not a traceback.
+    The store reports it as an OSError whose message carries the system's text."""
+    if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return True
+    return isinstance(error, OSError) and "No space left on device" in str(error)
 
 
 def _copy(graph: Graph) -> Graph:

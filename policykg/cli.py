@@ -252,16 +252,15 @@ def serve(
     data_dir: DataDir = None,
 ) -> None:
     """Serve the JSON API, the SPARQL endpoint, linked data and the web page."""
-    import uvicorn
-
     from api.app import create_app
+    from api.server import serve as serve_app
 
     settings = Settings.from_env(host=host, port=port, data_dir=data_dir, store_url=store)
     from kg.store.builds import current_build
 
     current_build(settings.data_dir)  # fail now, with the message, rather than in the lifespan
     typer.echo(f"PolicyKG on http://{settings.host}:{settings.port}/  (API docs: /docs, SPARQL: /sparql)")
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="warning")
+    serve_app(create_app(settings), settings)
 
 
 @app.command()

@@ -47,6 +47,16 @@ class Settings:
         "env": "POLICYKG_SPARQL_WORKERS", "help": "worker processes running /sparql queries"})
     cors_origins: str = field(default="", metadata={
         "env": "POLICYKG_CORS_ORIGINS", "help": "comma-separated origins allowed by CORS (empty: CORS off)"})
+    max_requests: int = field(default=200, metadata={
+        "env": "POLICYKG_MAX_REQUESTS", "help": "requests the server handles at once; more get 503 with Retry-After"})
+    keep_alive_s: float = field(default=5.0, metadata={
+        "env": "POLICYKG_KEEP_ALIVE_S", "help": "seconds an idle keep-alive connection stays open"})
+    header_timeout_s: float = field(default=10.0, metadata={
+        "env": "POLICYKG_HEADER_TIMEOUT_S",
+        "help": "seconds a connection has to send a request's headers (from connecting, or from the last "
+                "answer); then it is closed"})
+    body_timeout_s: float = field(default=30.0, metadata={
+        "env": "POLICYKG_BODY_TIMEOUT_S", "help": "seconds a client has to send a request body (408 after)"})
     store_url: str = field(default="", metadata={
         "env": "POLICYKG_STORE_URL", "help": "query URL of a remote SPARQL 1.1 store to serve instead of the "
                                              "embedded one (its default graph must be the union of the graphs)"})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import resource
 import signal
 import socket
 import subprocess
@@ -25,13 +26,18 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_server(data_dir: Path, **env: str) -> Iterator[str]:
+def running_server(data_dir: Path, *, log_path: Path | None = None, nofile: int | None = None,
+                   **env: str) -> Iterator[str]:
+    """``log_path`` keeps the server's output for the test to read; ``nofile`` starts it with that
+    soft limit on open files (as a default system would), to see that serve raises it."""
     port = free_port()
     environment = {**os.environ, "POLICYKG_DATA_DIR": str(data_dir), **env}
-    log = tempfile.TemporaryFile()
+    log = open(log_path, "w+b") if log_path else tempfile.TemporaryFile()  # noqa: SIM115 - closed below
     process = subprocess.Popen(
         [sys.executable, "-m", "policykg.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
         cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT,
+        preexec_fn=(lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (nofile, resource.getrlimit(
+            resource.RLIMIT_NOFILE)[1]))) if nofile else None,
     )
     url = f"http://127.0.0.1:{port}"
     try:

@@ -2,10 +2,15 @@
 
 Builds write a new store and then swap a ``current`` link, so a failed or killed build never
 touches the graph being served. Readers open the store read-only.
+
+A server marks the build it serves with a shared ``flock`` on the build's lock file; clean-up
+deletes only builds whose lock it can take exclusively. A lock dies with its process, so a
+killed server never pins a build for ever.
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
@@ -22,6 +27,7 @@ from kg.errors import PolicyKGError
 
 CURRENT = "current"
 MANIFEST = "manifest.json"
+LOCK = "in-use.lock"
 _KEEP_BUILDS = 2
 
 
@@ -128,11 +134,28 @@ def _prune(data_dir: Path, keep: Path) -> None:
     finished = [p for p in builds if not p.name.endswith(".partial")]
     for old in finished[:-_KEEP_BUILDS]:
         if old != keep:
-            shutil.rmtree(old, ignore_errors=True)
+            _remove_unless_in_use(old)
     for partial in (p for p in builds if p.name.endswith(".partial")):
         pid = partial.stem.rsplit("-", 1)[-1]
         if pid.isdigit() and not _alive(int(pid)):
             shutil.rmtree(partial, ignore_errors=True)
+
+
+def _remove_unless_in_use(build_dir: Path) -> None:
+    """Delete a build only while holding its lock exclusively: a server holding it shared keeps it."""
+    try:
+        fd = os.open(build_dir / LOCK, os.O_RDONLY | os.O_CREAT, 0o644)
+    except OSError:
+        return  # not ours to delete (or gone already)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return  # served right now: the next build's clean-up tries again
+        # Deleted under the lock: a server waiting for it finds the manifest gone and looks again.
+        shutil.rmtree(build_dir, ignore_errors=True)
+    finally:
+        os.close(fd)
 
 
 def _alive(pid: int) -> bool:
@@ -152,6 +175,48 @@ def current_build(data_dir: Path) -> Build:
         raise StoreError(f"no graph built in {data_dir}: run `policykg build` first")
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     return Build(path=link.resolve(), manifest=manifest)
+
+
+class BuildLease:
+    """A shared lock on a build's lock file: while held, no clean-up deletes the build."""
+
+    def __init__(self, build: Build, fd: int) -> None:
+        self.build = build
+        self._fd: int | None = fd
+
+    def release(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)  # closing the descriptor drops the lock
+            self._fd = None
+
+    @property
+    def held(self) -> bool:
+        return self._fd is not None
+
+
+def lease_current(data_dir: Path, attempts: int = 5) -> BuildLease:
+    """The current build, locked shared. Between reading ``current`` and taking the lock a
+    clean-up may delete the build (if two builds ran meanwhile): then the manifest is gone and
+    ``current`` is read again."""
+    for _ in range(attempts):
+        build = current_build(data_dir)
+        try:
+            fd = os.open(build.path / LOCK, os.O_RDONLY | os.O_CREAT, 0o644)
+        except FileNotFoundError:
+            continue
+        fcntl.flock(fd, fcntl.LOCK_SH)  # waits while a clean-up holds it, i.e. is deleting the build
+        if (build.path / MANIFEST).is_file():
+            return BuildLease(build, fd)
+        os.close(fd)
+    raise StoreError(f"{data_dir / CURRENT} kept changing under a clean-up; try again")
+
+
+def served_path(data_dir: Path) -> Path | None:
+    """Where ``current`` points now (cheap: one readlink), or None without a build."""
+    try:
+        return (data_dir / CURRENT).resolve(strict=True)
+    except OSError:
+        return None
 
 
 def open_store(build: Build) -> ox.Store:
