@@ -172,6 +172,9 @@ class Extraction:
     new_entities: tuple[Entity, ...] = field(default=())  # found by pattern, not in the vocabulary
     unit_keys: tuple[tuple[str, str], ...] = ()  # (unit name as printed, entity key)
     issuer_key: str | None = None  # entity key of the issuing department
+    # (printed label, full official name in the plan's jurisdiction); divisions of the issuer have none
+    unit_full_names: tuple[tuple[str, str], ...] = ()
+    unit_aliases: tuple[tuple[str, str], ...] = ()  # (printed variant, label first printed for that body)
 
     def unit_key(self, name: str) -> str:
         for printed, key in self.unit_keys:

@@ -49,7 +49,9 @@ def plan_document(plan: Plan, extraction: Extraction | None = None,
         "units": {
             "lead_units_distinct": lead,
             "supporting_units_distinct": supporting,
-            "aliases": dict(plan.unit_aliases),
+            # the parser's aliases (from the plan's own words) plus those found by full name
+            "aliases": {**dict(plan.unit_aliases), **dict(extraction.unit_aliases)},
+            "full_names": dict(extraction.unit_full_names),
             "keys": dict(extraction.unit_keys),
         },
         "fields": _entities(extraction, "field", entities),

@@ -2,7 +2,8 @@
 
 Mentions are found by longest match against the curated vocabularies (so 宁波 inside 宁波大学
 is not a separate place), then by name patterns for bodies and places never seen before.
-Units printed in 牵头单位/配合单位 lines are resolved within the issuing department.
+Units printed in 牵头单位/配合单位 lines are resolved by kg.extract.units (issuer's divisions, then
+full names in the plan's jurisdiction).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from kg.extract.ner import entity_spans
 from kg.extract.patterns import (boundaries, is_organisation, is_zone, organisation_names, partner_kind, place_names,
                                  trim_organisation)
 from kg.extract.targets import find_targets
-from kg.extract.units import plan_jurisdiction
+from kg.extract.units import link_units, plan_jurisdiction
 from kg.model import Entity, Extraction, Mention, NumericTarget, Plan
 
 _TEXT_KINDS = frozenset({"field", "partner", "place", "instrument"})
@@ -34,14 +35,16 @@ def extract(plan: Plan, lexicon: Lexicon) -> Extraction:
             begin = measure.source_offset(start)
             end = measure.source_offset(start + len(label) - 1) + 1
             mentions.append(Mention(entity.kind, entity.key, entity.name, label, measure.task, measure.seq, begin, end))
-    issuer_key, unit_keys = _units(plan, lexicon, new)
+    units = link_units(plan, lexicon)
     return Extraction(
         mentions=tuple(mentions),
         targets=tuple(_measure_targets(plan)),
         overall_targets=tuple(_overall_targets(plan)),
-        new_entities=tuple(new.values()),
-        unit_keys=tuple(unit_keys.items()),
-        issuer_key=issuer_key,
+        new_entities=(*new.values(), *units.new),
+        unit_keys=tuple(units.keys.items()),
+        issuer_key=units.issuer_key,
+        unit_full_names=tuple(units.full_names.items()),
+        unit_aliases=tuple(units.aliases.items()),
     )
 
 
@@ -108,37 +111,6 @@ def _new_entity(kind: str, name: str) -> Entity:
         subkind = "County" if name.endswith("县") else "Zone" if is_zone(name) else "PrefectureCity"
         return Entity(key=f"place/{name}", kind="place", name=name, labels=(name,), subkind=subkind)
     return Entity(key=f"partner/{name}", kind="partner", name=name, labels=(name,), subkind=partner_kind(name))
-
-
-def _units(plan: Plan, lexicon: Lexicon, new: dict[str, Entity]) -> tuple[str | None, dict[str, str]]:
-    issuer_key = None
-    names = [n for n in (plan.issuer, plan.issuer_short) if n]
-    for name in names:
-        departments = lexicon.find(name, "unit")
-        if departments:
-            issuer_key = departments[0].key
-            break
-    scope = issuer_key.split("/", 1)[1] if issuer_key else plan.id
-    if issuer_key is None and plan.issuer:
-        issuer_key = f"unit/{scope}"
-        new[issuer_key] = Entity(key=issuer_key, kind="unit", name=plan.issuer, labels=tuple(names),
-                                 subkind="Department")
-    keys: dict[str, str] = {}
-    for task in plan.tasks:
-        for name in task.lead_units + task.supporting_units:
-            if name in keys:
-                continue
-            candidates = lexicon.find(name, "unit")
-            inside = [e for e in candidates if issuer_key in lexicon.parents.get(e.key, ())]
-            unscoped = [e for e in candidates if not lexicon.parents.get(e.key)]
-            chosen = inside or (unscoped if len(unscoped) == 1 else [])
-            if chosen:
-                keys[name] = chosen[0].key
-            else:
-                key = f"unit/{scope}/{name}"
-                new.setdefault(key, Entity(key=key, kind="unit", name=name, labels=(name,), subkind="InternalDivision"))
-                keys[name] = key
-    return issuer_key, keys
 
 
 def _measure_targets(plan: Plan) -> list[NumericTarget]:

@@ -88,9 +88,26 @@ def _places_in(text: str, lexicon: Lexicon) -> list[tuple[int, Entity]]:
 
 def full_name(label: str, where: Jurisdiction, lexicon: Lexicon) -> str | None:
     """The body's full official name, or None for an internal division of the issuer."""
-    if "、" in label and not re.search(r"（[^）]*、", label):
+    if _COLLECTIVE.match(label):  # 各市（地）、县（市）政府 is one collective unit, never split
+        return _collective(label, where)
+    if "、" in label and not re.search(r"[（(][^）)]*、", label):
         parts = [full_name(part, where, lexicon) for part in label.split("、")]
         return "、".join(p or "" for p in parts) if all(parts) else None
+    name = _body_name(label, where, lexicon)
+    # the vocabulary's name wins where it knows the body (市金融办 → its official name)
+    known = [e for e in lexicon.find(name, "unit") if not lexicon.parents.get(e.key)] if name else []
+    return known[0].name if known else name
+
+
+def _collective(label: str, where: Jurisdiction) -> str | None:
+    """各区政府 belongs to the city, 各市（地）/各地级以上市 to the province."""
+    city_level = where.city and not re.match(r"^(各|相关|有关)(市|地)", label)
+    top = where.city if city_level else where.province or where.city
+    return top + _expand_suffixes(label) if top else None
+
+
+def _body_name(label: str, where: Jurisdiction, lexicon: Lexicon) -> str | None:
+    """The full name a printed label stands for in ``where`` (before the vocabulary is consulted)."""
     known = [e for e in lexicon.find(label, "unit") if not lexicon.parents.get(e.key) and not _LEVEL.match(label)]
     if known:
         return known[0].name
@@ -98,9 +115,6 @@ def full_name(label: str, where: Jurisdiction, lexicon: Lexicon) -> str | None:
     if level:
         place = where.province if level.group(1) in ("省", "自治区") else where.city or where.province
         return _expand(label[level.end():], place, "省" if level.group(1) in ("省", "自治区") else "市") if place else None
-    if _COLLECTIVE.match(label):
-        top = where.province or where.city
-        return top + _expand_suffixes(label) if top else None
     for pattern, template in _NATIONAL_PATTERNS:
         match = pattern.match(label)
         if match:
@@ -121,9 +135,10 @@ def full_name(label: str, where: Jurisdiction, lexicon: Lexicon) -> str | None:
         return partner[0].name
     if label.endswith(_EXTERNAL_SUFFIXES):
         return label
-    if label.endswith(tuple(s for s, _ in _SUFFIXES)) and where.city_short:
+    if label.endswith(tuple(s for s, _ in _SUFFIXES)):  # a zone's committee: 横琴粤澳深度合作区执委会
         name = _expand_suffixes(label)
-        return name if name.startswith(where.city_short) else where.city_short + name
+        short = where.city_short
+        return short + name if short and not name.startswith(short) else name
     return None
 
 
@@ -175,7 +190,44 @@ def unit_key(name: str, lexicon: Lexicon) -> str:
     return known[0].key if known else f"unit/{name}"
 
 
-def unit_report(plan: Plan, extraction: Extraction, lexicon: Lexicon) -> dict[str, Any]:
-    """``units.aliases`` and ``units.full_names`` of ``parse --json``."""
-    full_names, aliases = resolve(unit_labels(plan), plan_jurisdiction(plan, lexicon), lexicon)
-    return {"aliases": aliases, "full_names": full_names}
+@dataclass(frozen=True)
+class UnitLinks:
+    """Every printed unit of a plan linked to a key: divisions under the issuer, bodies by full name."""
+    issuer_key: str | None
+    keys: dict[str, str]  # printed label → entity key
+    full_names: dict[str, str]  # printed label → full official name (bodies only, not divisions)
+    aliases: dict[str, str]  # printed variant → the label first printed for the same body
+    new: tuple[Entity, ...]  # bodies and divisions the vocabulary does not know
+
+
+def link_units(plan: Plan, lexicon: Lexicon) -> UnitLinks:
+    """Keys for the issuer and every printed unit. A label is first looked up among the issuer's own
+    divisions (高新技术处 of 江苏省科学技术厅), then resolved to a full name in the plan's jurisdiction
+    (one key per body across plans), else minted as a division of the issuer."""
+    where = plan_jurisdiction(plan, lexicon)
+    new: dict[str, Entity] = {}
+    issuer_key = None
+    if plan.issuer:
+        issuer_name = full_name(plan.issuer, where, lexicon) or plan.issuer
+        issuer_key = unit_key(issuer_name, lexicon)
+        if issuer_key not in lexicon.entities:
+            new[issuer_key] = Entity(key=issuer_key, kind="unit", name=issuer_name,
+                                     labels=tuple(dict.fromkeys((issuer_name, plan.issuer))), subkind="Department")
+    scope = issuer_key.split("/", 1)[1] if issuer_key else plan.id
+    labels = unit_labels(plan)
+    full_names, aliases = resolve(labels, where, lexicon)
+    keys: dict[str, str] = {}
+    for label in labels:
+        inside = [e for e in lexicon.find(label, "unit") if issuer_key and issuer_key in lexicon.parents.get(e.key, ())]
+        if inside:
+            keys[label] = inside[0].key
+        elif label in full_names:
+            name = full_names[label]
+            keys[label] = key = unit_key(name, lexicon)
+            if key not in lexicon.entities:
+                new.setdefault(key, Entity(key=key, kind="unit", name=name, labels=(name,), subkind="Department"))
+        else:
+            keys[label] = key = f"unit/{scope}/{label}"
+            new.setdefault(key, Entity(key=key, kind="unit", name=label, labels=(label,), subkind="InternalDivision"))
+    # the parser's aliases come from the plan's own words (its 保障措施 or brackets), so they win
+    return UnitLinks(issuer_key, keys, full_names, {**aliases, **dict(plan.unit_aliases)}, tuple(new.values()))
