@@ -49,9 +49,12 @@ def _forms(entity: dict[str, Any]) -> set[str]:
     return {entity["name"], *entity.get("surface_forms_used", ()), *entity.get("aliases", ())}
 
 
-def score_kind(extraction: Any, expected: list[dict[str, Any]], kind: str) -> Score:
-    """Name and mention F1 of one kind; found entities are named by the expected entity they match."""
+def score_kind(extraction: Any, expected: list[dict[str, Any]], kind: str, lexicon: Lexicon) -> Score:
+    """Name and mention F1 of one kind; found entities are named by the expected entity they match.
+    A found entity matches through its own name and labels (the printed surface only where it is
+    one of them), so a mention linked to the wrong entity counts as wrong even if printed right."""
     owner = {form: entry["name"] for entry in expected for form in _forms(entry)}
+    entities = {**lexicon.entities, **{e.key: e for e in extraction.new_entities}}
     found_names: dict[str, str] = {}  # entity key → the name it is scored under
     found_mentions: set[tuple[str, str, int | None]] = set()
     for mention in extraction.mentions:
@@ -59,7 +62,9 @@ def score_kind(extraction: Any, expected: list[dict[str, Any]], kind: str) -> Sc
             continue
         name = found_names.get(mention.entity)
         if name is None or name not in owner.values():
-            name = owner.get(mention.surface) or owner.get(mention.name) or name or mention.name
+            labels = entities[mention.entity].labels if mention.entity in entities else ()
+            forms = [mention.name, *([mention.surface] if mention.surface in labels else []), *labels]
+            name = next((owner[f] for f in forms if f in owner), None) or name or mention.name
             found_names[mention.entity] = name
     for mention in extraction.mentions:
         if mention.kind == kind:
@@ -86,7 +91,7 @@ def score_sample(text: Path, lexicon: Lexicon) -> dict[str, Any]:
     extraction = extract(plan, lexicon)
     row: dict[str, Any] = {"sample": text.stem}
     for kind in KINDS:
-        score = score_kind(extraction, expected[kind + "s"], kind)
+        score = score_kind(extraction, expected[kind + "s"], kind, lexicon)
         row[kind] = {"name_f1": round(score.name_f1, 3), "mention_f1": round(score.mention_f1, 3),
                      "missing": list(score.missing), "extra": list(score.extra)}
     right, total, wrong = score_units(plan, extraction, lexicon, expected)
