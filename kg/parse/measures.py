@@ -4,6 +4,7 @@ through the document or restarting per task, several per line or one unnumbered 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from kg.parse.chinese import chinese_number
@@ -38,19 +39,23 @@ class _Marker:
 
 
 class Stream:
-    """The measure block as one string; ``origin[i]`` is the source offset of char i."""
+    """The measure block as one string; ``runs`` map stream ranges back to source offsets."""
 
     def __init__(self, segments: list[list[Line]]) -> None:
-        chars: list[str] = []
-        self.origin: list[int] = []
+        parts: list[str] = []
+        self.runs: list[tuple[int, int, int]] = []  # (stream start, stream end, source start)
+        length = 0
         for line_segments in segments:
-            if chars:
-                chars.append(BREAK)
-                self.origin.append(-1)
+            if parts:
+                parts.append(BREAK)  # a line boundary: no source offset
+                length += 1
             for segment in line_segments:
-                chars.extend(segment.text)
-                self.origin.extend(range(segment.start, segment.end))
-        self.text = "".join(chars)
+                if segment.text:
+                    self.runs.append((length, length + len(segment.text), segment.start))
+                    parts.append(segment.text)
+                    length += len(segment.text)
+        self.text = "".join(parts)
+        self._run_starts = [run[0] for run in self.runs]
 
     def measure(self, begin: int, end: int, number: str | None, raw: str | None) -> RawMeasure | None:
         while begin < end and self.text[begin].isspace():
@@ -61,15 +66,18 @@ class Stream:
             return None
         pieces: list[tuple[int, int]] = []
         kept: list[str] = []
-        for index in range(begin, end):
-            char, source = self.text[index], self.origin[index]
-            if char == BREAK and source < 0:
-                continue
-            kept.append(char)
-            if pieces and pieces[-1][1] == source:
-                pieces[-1] = (pieces[-1][0], source + 1)
-            else:
-                pieces.append((source, source + 1))
+        index = max(0, bisect_right(self._run_starts, begin) - 1)
+        while index < len(self.runs) and self.runs[index][0] < end:
+            run_start, run_end, source = self.runs[index]
+            a, b = max(begin, run_start), min(end, run_end)
+            if a < b:
+                kept.append(self.text[a:b])
+                first, last = source + a - run_start, source + b - run_start
+                if pieces and pieces[-1][1] == first:
+                    pieces[-1] = (pieces[-1][0], last)
+                else:
+                    pieces.append((first, last))
+            index += 1
         repaired = BREAK in self.text[begin:end]
         return RawMeasure(number, raw, "".join(kept), pieces[0][0], pieces[-1][1], tuple(pieces), repaired)
 

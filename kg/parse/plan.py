@@ -78,9 +78,11 @@ def parse_source(source: SourceText, *, plan_id: str) -> Plan:
                         "measures, 完成时限 or 牵头单位 lines")
     rules = Rules(first_leads=bool(FIRST_LEADS.search(source.text)), merged=merged_bodies(tail.cc_raw))
     tasks, measures, aliases, notes = build(raw_tasks, table.rows if table else (), rules)
+    by_section: dict[str | None, list[str]] = {}
+    for task in tasks:
+        by_section.setdefault(task.section, []).append(task.id)
     sections = tuple(
-        Section(number=number, index=index, title=title,
-                tasks=tuple(t.id for t in tasks if t.section == number), start=start, end=end)
+        Section(number=number, index=index, title=title, tasks=tuple(by_section.get(number, ())), start=start, end=end)
         for number, index, title, _, start, end in raw_sections if number is not None
     )
     preamble_lines = [line for line in body[:preamble_end] if line.text and not _SALUTATION.match(line.text)]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
+
 from kg.model import Plan
 from kg.parse.layout import LABEL_LINE, Line
 
@@ -26,14 +28,23 @@ def plan_warnings(plan: Plan, body: list[Line]) -> tuple[str, ...]:
         if len(measure.text) > LONG_MEASURE:
             found.append(f"measure {measure.seq} (task {measure.task}) is {len(measure.text)} characters long: "
                          f"{measure.text[:30]}…")
-    task_starts = {section.number: min((plan.task(t).title_start for t in section.tasks), default=None)
-                   for section in plan.sections}
-    spans = [(section.start, section.end, task_starts[section.number]) for section in plan.sections]
+    ordered = sorted((section.start, section.end) for section in plan.sections)
+    section_starts = [start for start, _ in ordered]
+    first_task: dict[int, int] = {}  # section position → start of its first task
+    for task in plan.tasks:
+        at = bisect_right(section_starts, task.title_start) - 1
+        if at >= 0:
+            first_task[at] = min(first_task.get(at, task.title_start), task.title_start)
+    sections = [(start, end, first_task.get(i)) for i, (start, end) in enumerate(ordered)]
     for line in body:
         if not line.text or not LABEL_LINE.match(line.text):
             continue
-        attached = any(start <= line.start <= end and first is not None and line.start > first
-                       for start, end, first in spans) or (not plan.sections and line.start > plan.tasks[0].title_start)
+        at = bisect_right(section_starts, line.start) - 1
+        if sections and at >= 0:
+            _, end, first = sections[at]
+            attached = first is not None and first < line.start <= end
+        else:
+            attached = bool(plan.tasks) and line.start > plan.tasks[0].title_start and not plan.sections
         if not attached:
             found.append(f"label line not attached to a task: {line.text[:40]}")
     return tuple(found)
