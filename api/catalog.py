@@ -27,23 +27,16 @@ class Catalog:
     def __init__(self, graph: GraphService) -> None:
         self.graph = graph
         self.base = graph.base
-        self._measures: dict[str, dict[str, str]] = defaultdict(dict)  # plan → number/seq → IRI
-        rows = graph.select("SELECT ?m ?id ?seq ?number WHERE { ?m a pko:Measure ; pko:seq ?seq ; pko:plan ?p . "
-                            "?p dcterms:identifier ?id OPTIONAL { ?m eli:number ?number } }")
-        numbers: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-        for row in rows:
-            plan, iri = value(row, "id"), value(row, "m")
-            self._measures[plan][f"#{value(row, 'seq')}"] = iri
-            if value(row, "number") is not None:
-                numbers[plan][value(row, "number")].append(iri)
-        for plan, by_number in numbers.items():
-            for number, iris in by_number.items():
-                if len(iris) == 1:  # numbering restarted per task: such numbers need the seq form
-                    self._measures[plan][number] = iris[0]
-        self.measure_keys: dict[str, tuple[str, str]] = {}  # IRI → (plan, number or #seq) for page links
-        for plan, keys in self._measures.items():
-            for key, iri in sorted(keys.items(), key=lambda item: item[0].startswith("#")):
-                self.measure_keys.setdefault(iri, (plan, key))
+        # A measure's id is its seq: its place in the document, unique in the plan and the same on every
+        # build of the same text (printed numbers restart per task in most plans). The id is also the
+        # last segment of the measure's IRI. "#N" is accepted too, as older links wrote it.
+        self._measures: dict[str, dict[str, str]] = defaultdict(dict)  # plan → id → IRI
+        self.measure_keys: dict[str, tuple[str, str]] = {}  # IRI → (plan, id) for page links
+        for row in graph.select("SELECT ?m ?id ?seq WHERE { ?m a pko:Measure ; pko:seq ?seq ; pko:plan ?p . "
+                                "?p dcterms:identifier ?id }"):
+            plan, iri, measure_id = value(row, "id"), value(row, "m"), str(value(row, "seq"))
+            self._measures[plan][measure_id] = iri
+            self.measure_keys[iri] = (plan, measure_id)
         self.detail = lru_cache(maxsize=4096)(self._detail)  # type: ignore[method-assign]
         self.detail_json = lru_cache(maxsize=4096)(  # type: ignore[method-assign]
             lambda iri: json.dumps(self.detail(iri), ensure_ascii=False).encode("utf-8"))
@@ -60,12 +53,13 @@ class Catalog:
                  "issuer": value(r, "issuer_label"), "issuer_iri": value(r, "issuer"), "tasks": value(r, "tasks"),
                  "measures": value(r, "measures")} for r in rows]
 
-    def measure_iri(self, plan: str, number: str) -> str:
+    def measure_iri(self, plan: str, measure_id: str) -> str:
         if plan not in self._measures:
             raise NotFound(f"no plan {plan!r}")
-        iri = self._measures[plan].get(number) or self._measures[plan].get(f"#{number.lstrip('#')}")
+        iri = self._measures[plan].get(measure_id.removeprefix("#"))
         if iri is None:
-            raise NotFound(f"plan {plan!r} has no measure {number!r}")
+            raise NotFound(f"plan {plan!r} has no measure {measure_id!r} (measure ids are 1 to "
+                           f"{len(self._measures[plan])}, in document order)")
         return iri
 
     def measures(self, *, plan: str | None = None, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
@@ -75,7 +69,8 @@ class Catalog:
             f"pko:text ?text ; pko:plan ?p ; pko:task ?t . ?p dcterms:identifier ?id . {where} ?t eli:id_local ?task_id ; "
             f"dcterms:title ?task_title . OPTIONAL {{ ?m eli:number ?number }} }} ORDER BY ?id ?seq LIMIT {int(limit)} "
             f"OFFSET {int(offset)}")
-        return [{"iri": value(r, "m"), "plan": value(r, "id"), "seq": value(r, "seq"), "number": value(r, "number"),
+        return [{"iri": value(r, "m"), "plan": value(r, "id"), "id": str(value(r, "seq")), "seq": value(r, "seq"),
+                 "number": value(r, "number"),
                  "text": value(r, "text"), "task": value(r, "task_id"), "task_title": value(r, "task_title")} for r in rows]
 
     def _detail(self, iri: str) -> dict[str, Any]:
@@ -94,7 +89,8 @@ class Catalog:
             raise NotFound(f"no measure {iri}")
         r = rows[0]
         detail: dict[str, Any] = {
-            "iri": iri, "plan": value(r, "plan_id"), "plan_title": value(r, "plan_title"), "seq": value(r, "seq"),
+            "iri": iri, "plan": value(r, "plan_id"), "plan_title": value(r, "plan_title"), "id": str(value(r, "seq")),
+            "seq": value(r, "seq"),
             "number": value(r, "number"), "number_raw": value(r, "number_raw"), "text": value(r, "text"),
             "task": {"iri": value(r, "task"), "id": value(r, "task_id"), "title": value(r, "task_title")},
             "section": {"number": value(r, "section_number"), "title": value(r, "section_title")},

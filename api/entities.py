@@ -92,7 +92,8 @@ def _measures(catalog: Catalog, pattern: str) -> list[dict[str, Any]]:
     rows = catalog.graph.select(
         "SELECT DISTINCT ?m ?id ?seq ?number ?text WHERE { " + pattern + " ?m a pko:Measure ; pko:seq ?seq ; "
         "pko:text ?text ; pko:plan/dcterms:identifier ?id . OPTIONAL { ?m eli:number ?number } } ORDER BY ?id ?seq LIMIT 500")
-    return [{"iri": value(r, "m"), "plan": value(r, "id"), "seq": value(r, "seq"), "number": value(r, "number"),
+    return [{"iri": value(r, "m"), "plan": value(r, "id"), "id": str(value(r, "seq")), "seq": value(r, "seq"),
+             "number": value(r, "number"),
              "text": value(r, "text")} for r in rows]
 
 

@@ -31,7 +31,8 @@ def related_measures(artifacts: Any, iri: str, k: int) -> list[dict[str, Any]]:
         shared = graph_hits[candidate].shared if candidate in graph_hits else ()
         summary = artifacts.catalog.detail(candidate)
         results.append({
-            "iri": candidate, "plan": summary["plan"], "number": summary["number"], "seq": summary["seq"],
+            "iri": candidate, "plan": summary["plan"], "id": summary["id"], "number": summary["number"],
+            "seq": summary["seq"],
             "text": summary["text"], "task": summary["task"]["id"], "score": round(score, 4),
             "why": {"shared": [{"kind": s.kind, "iri": s.iri, "label": s.label} for s in shared],
                     "similarity": round(similar[candidate], 4) if candidate in similar else None},

@@ -76,20 +76,21 @@ def measures(request: Request, plan: str | None = None, limit: Annotated[int, Qu
     return _artifacts(request).catalog.measures(plan=plan, limit=limit, offset=offset)
 
 
-@router.get("/measures/{plan}/{number}", summary="One measure: text, task, section, deadline, units, entities, "
-            "targets, source span", response_class=Response,
+@router.get("/measures/{plan}/{measure_id}", summary="One measure by its id (the `id` of search hits and lists): "
+            "text, task, section, deadline, units, entities, targets, source span", response_class=Response,
             responses={200: {"content": {"application/json": {}}}})
-def measure(request: Request, plan: str, number: str) -> Response:
+def measure(request: Request, plan: str, measure_id: str) -> Response:
     catalog = _artifacts(request).catalog
     # The hottest lookup: its JSON is serialised once and served from the cache afterwards.
-    return Response(catalog.detail_json(catalog.measure_iri(plan, number)), media_type="application/json")
+    return Response(catalog.detail_json(catalog.measure_iri(plan, measure_id)), media_type="application/json")
 
 
-@router.get("/measures/{plan}/{number}/related", summary="Related measures with the reasons: shared "
+@router.get("/measures/{plan}/{measure_id}/related", summary="Related measures with the reasons: shared "
             "fields, partners, places, units, task, and embedding similarity")
-def related(request: Request, plan: str, number: str, k: Annotated[int, Query(ge=1, le=100)] = 10) -> dict[str, Any]:
+def related(request: Request, plan: str, measure_id: str,
+            k: Annotated[int, Query(ge=1, le=100)] = 10) -> dict[str, Any]:
     artifacts = _artifacts(request)
-    iri = artifacts.catalog.measure_iri(plan, number)
+    iri = artifacts.catalog.measure_iri(plan, measure_id)
     return {"measure": iri, "related": related_measures(artifacts, iri, k)}
 
 

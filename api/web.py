@@ -25,15 +25,15 @@ def search_page(q: str | None = None) -> HTMLResponse:
     return HTMLResponse(shell("search", title))
 
 
-@router.get("/m/{plan}/{number}")
-def measure_page(request: Request, plan: str, number: str) -> HTMLResponse:
+@router.get("/m/{plan}/{measure_id}")
+def measure_page(request: Request, plan: str, measure_id: str) -> HTMLResponse:
     catalog = request.app.state.artifacts.catalog
     try:
-        detail = catalog.detail(catalog.measure_iri(plan, number))
+        detail = catalog.detail(catalog.measure_iri(plan, measure_id))
     except NotFound as error:
         return _not_found(str(error))
     title = f"措施（{detail['number'] or detail['seq']}）{detail['text'][:24]} · PolicyKG"
-    return HTMLResponse(shell("measure", title, {"plan": plan, "number": number}))
+    return HTMLResponse(shell("measure", title, {"plan": plan, "id": detail["id"]}))
 
 
 @router.get("/e/{collection}/{entity_id:path}")

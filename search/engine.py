@@ -193,7 +193,7 @@ class SearchEngine:
         if ask is not None and meets(ask, document.deadline_type, document.deadline_end):
             why["deadline"] = {"asked": ask.surface, "deadline": document.deadline_raw}
         return {
-            "iri": document.iri, "plan": document.plan, "number": document.number or str(document.seq),
+            "iri": document.iri, "plan": document.plan, "id": str(document.seq), "number": document.number or str(document.seq),
             "seq": document.seq, "task": document.task, "task_title": document.task_title,
             "section": document.section_title, "text": document.text, "lead_units": list(document.lead_units),
             "deadline": document.deadline_raw, "score": round(score, 6), "why": why,

@@ -38,7 +38,13 @@ async function api(path) {
 }
 
 const entityLink = (collection, ref) => el("a", { href: `/e/${collection}/${ref.id}`, class: "chip" }, ref.label + (ref.label_en ? ` · ${ref.label_en}` : ""));
-const measureHref = (hit) => `/m/${encodeURIComponent(hit.plan)}/${encodeURIComponent(hit.number ?? "#" + hit.seq)}`;
+// Links use the measure's id (unique in its plan); people read the printed number with its task.
+const measureHref = (m) => `/m/${encodeURIComponent(m.plan)}/${encodeURIComponent(m.id)}`;
+const measureLabel = (m) => {
+  const task = typeof m.task === "object" && m.task ? m.task.id : m.task;
+  const number = m.number ? `（${m.number}）` : `#${m.id}`;
+  return task ? `任务${task} ${number}` : number;
+};
 
 // ---------- search ----------
 function renderSearch() {
@@ -98,8 +104,8 @@ function renderSearch() {
 function renderHit(hit) {
   const why = hit.why;
   const legs = Object.entries(why.legs).map(([leg, rank]) => `${{ bm25: "关键词", dense: "语义", knowledge: "知识图谱" }[leg]}#${rank}`).join("、");
-  return el("li", { class: "hit", "data-number": hit.number },
-    el("a", { href: measureHref(hit) }, `（${hit.number}）`), " ", el("span", { html: hit.snippet }),
+  return el("li", { class: "hit", "data-number": hit.number, "data-id": hit.id },
+    el("a", { href: measureHref(hit) }, measureLabel(hit)), " ", el("span", { html: hit.snippet }),
     el("div", { class: "meta" }, `${hit.task_title} · ${hit.lead_units.join("、")} · ${hit.deadline || "未定期限"}`),
     el("div", { class: "why" }, el("b", {}, "匹配原因："), legs,
       why.matched_terms.length ? `；词：${why.matched_terms.join("、")}` : "",
@@ -109,7 +115,7 @@ function renderHit(hit) {
 
 // ---------- measure ----------
 async function renderMeasure() {
-  const m = await api(`/api/measures/${encodeURIComponent(params.plan)}/${encodeURIComponent(params.number)}`);
+  const m = await api(`/api/measures/${encodeURIComponent(params.plan)}/${encodeURIComponent(params.id)}`);
   const facts = el("dl", { class: "facts" },
     el("dt", {}, "所属任务"), el("dd", {}, el("a", { href: `/p/${m.plan}#task-${m.task.iri.split("/").pop()}` }, `${m.task.id}. ${m.task.title}`)),
     el("dt", {}, "章节"), el("dd", {}, `${m.section.number || ""} ${m.section.title || "—"}`),
@@ -125,13 +131,13 @@ async function renderMeasure() {
   const related = el("ol", { class: "hits", id: "related" });
   const graph = el("div", { class: "graph", id: "graph", role: "img", "aria-label": "措施关系图" });
   main.replaceChildren(el("p", { class: "muted" }, el("a", { href: `/p/${m.plan}` }, m.plan_title)),
-    el("h1", {}, `措施（${m.number || m.seq}）`), el("p", {}, m.text), facts,
+    el("h1", {}, `措施${measureLabel(m)}`), el("p", {}, m.text), facts,
     el("h2", {}, "原文位置"), passage, el("h2", {}, "相关措施"), related, el("h2", {}, "关系图"), legend(), graph);
   api(`/api/plans/${encodeURIComponent(m.plan)}/source?start=${m.source_span.start}&end=${m.source_span.end}`).then((s) =>
     passage.replaceChildren(s.before, el("mark", {}, s.passage), s.after));
-  api(`/api/measures/${encodeURIComponent(m.plan)}/${encodeURIComponent(params.number)}/related?k=8`).then((body) =>
-    related.replaceChildren(...body.related.map((r) => el("li", { class: "hit", "data-number": r.number },
-      el("a", { href: measureHref(r) }, `（${r.number}）`), " ", r.text,
+  api(`/api/measures/${encodeURIComponent(m.plan)}/${encodeURIComponent(m.id)}/related?k=8`).then((body) =>
+    related.replaceChildren(...body.related.map((r) => el("li", { class: "hit", "data-number": r.number, "data-id": r.id },
+      el("a", { href: measureHref(r) }, measureLabel(r)), " ", r.text,
       el("div", { class: "why" }, el("b", {}, "关联："), r.why.shared.map((s) => `${KINDS[s.kind]}：${s.label}`).join("；") || "—",
         r.why.similarity !== null ? `；语义相似度 ${r.why.similarity.toFixed(2)}` : "")))));
   drawGraph(graph, m.iri);
@@ -140,8 +146,8 @@ async function renderMeasure() {
 // ---------- entity ----------
 async function renderEntity() {
   const e = await api(`/api/${params.collection}/${params.id}`);
-  const list = (items) => items.length ? el("ol", { class: "hits" }, ...items.map((m) => el("li", { class: "hit", "data-number": m.number },
-    el("a", { href: measureHref(m) }, `（${m.number || m.seq}）`), " ", m.text))) : el("p", { class: "muted" }, "无");
+  const list = (items) => items.length ? el("ol", { class: "hits" }, ...items.map((m) => el("li", { class: "hit", "data-number": m.number, "data-id": m.id },
+    el("a", { href: measureHref(m) }, measureLabel(m)), " ", m.text))) : el("p", { class: "muted" }, "无");
   const graph = el("div", { class: "graph", id: "graph", role: "img", "aria-label": "关系图" });
   main.replaceChildren(el("p", { class: "muted" }, { units: "单位", fields: "领域", partners: "合作方", places: "地点", instruments: "政策工具" }[params.collection] || ""),
     el("h1", {}, e.label, e.label_en ? el("span", { class: "muted", lang: "en" }, ` · ${e.label_en}`) : ""),
