@@ -25,7 +25,7 @@ from kg.parse.measures import CIRCLED, PAREN
 # Section titles whose numbered paragraphs are requirements, not tasks.
 NON_TASK_SECTION = re.compile(
     r"^(?:总体要求|总体思路|指导思想|基本原则|主要目标|发展目标|工作目标|总体目标|目标要求|"
-    r"保障措施|保障机制|组织实施|组织保障|实施保障|工作保障|工作要求|组织领导|其他事项|附则)"
+    r"保障措施|保障机制|组织实施|组织保障|实施保障|工作保障|工作要求|有关要求|其他要求|实施要求|组织领导|其他事项|附则)"
 )
 
 
