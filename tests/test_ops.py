@@ -218,3 +218,21 @@ def test_the_data_folder_is_fixed_at_start(built_data: Path, tmp_path: Path, mon
         assert lease.build.path == current_build(built_data).path
     finally:
         lease.release()
+
+
+def test_a_5_mb_plan_parses_in_linear_time(tmp_path: Path) -> None:
+    from kg.parse.plan import parse_file
+
+    lines = SEED.read_text("utf-8").splitlines()
+    head, body, tail = "\n".join(lines[:12]), "\n".join(lines[12:234]), "\n".join(lines[234:])
+    seconds = {}
+    for copies in (80, 320):  # ≈1.2 MB and ≈4.8 MB: the seed's tasks and measures repeated
+        path = tmp_path / f"big{copies}.txt"
+        path.write_text(head + "\n" + "\n".join([body] * copies) + "\n" + tail, "utf-8")
+        assert path.stat().st_size <= MAX_PLAN_BYTES
+        clock = time.perf_counter()
+        plan = parse_file(path)
+        seconds[copies] = time.perf_counter() - clock
+        assert len(plan.measures) > 50 * copies
+    assert seconds[320] < 30, seconds
+    assert seconds[320] < 8 * max(seconds[80], 0.05), f"4× the text took {seconds[320] / seconds[80]:.1f}× the time"
