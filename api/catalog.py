@@ -79,7 +79,10 @@ class Catalog:
             "SELECT * WHERE { " + node + " pko:seq ?seq ; pko:text ?text ; pko:task ?task ; pko:plan ?plan . "
             "?plan dcterms:identifier ?plan_id ; dcterms:title ?plan_title . "
             "OPTIONAL { " + node + " eli:number ?number } OPTIONAL { " + node + " pko:numberRaw ?number_raw } "
-            "?task eli:id_local ?task_id ; dcterms:title ?task_title ; pko:deadline ?d . "
+            "?task eli:id_local ?task_id ; dcterms:title ?task_title . "
+            # a measure's own deadline (printed per measure) before its task's
+            "OPTIONAL { " + node + " pko:deadline ?own_deadline } OPTIONAL { ?task pko:deadline ?task_deadline } "
+            "BIND(COALESCE(?own_deadline, ?task_deadline) AS ?d) "
             "OPTIONAL { ?section eli:has_part ?task ; a pko:Section ; dcterms:title ?section_title ; eli:number ?section_number } "
             "OPTIONAL { ?d rdfs:label ?deadline_raw } OPTIONAL { ?d pko:deadlineType/skos:notation ?deadline_type } "
             "OPTIONAL { ?d pko:deadlineValue ?deadline_value } OPTIONAL { ?d pko:dueBy ?due_by } "
@@ -98,11 +101,8 @@ class Catalog:
                          "value": value(r, "deadline_value"), "due_by": value(r, "due_by")},
             "source_span": {"start": value(r, "start"), "end": value(r, "end")},
         }
-        task = iri_term(detail["task"]["iri"])
-        units = self.graph.select(
-            "SELECT ?role ?unit ?label WHERE { { " + task + " pko:leadUnit ?unit BIND('lead' AS ?role) } UNION { "
-            + task + " pko:supportingUnit ?unit BIND('supporting' AS ?role) } ?unit skos:prefLabel ?label "
-            "FILTER(LANGMATCHES(LANG(?label), 'zh')) }")
+        # A measure's own units where the plan prints them per measure, else its task's.
+        units = self._units(node) or self._units(iri_term(detail["task"]["iri"]))
         detail["lead_units"] = [self._ref(u, "unit") for u in units if value(u, "role") == "lead"]
         detail["supporting_units"] = [self._ref(u, "unit") for u in units if value(u, "role") == "supporting"]
         entities = self.graph.select(
@@ -121,6 +121,12 @@ class Catalog:
                               "bound": value(t, "bound"), "approximate": value(t, "approximate"), "role": value(t, "role"),
                               "raw": value(t, "raw")} for t in targets]
         return detail
+
+    def _units(self, node: str) -> list[Row]:
+        return self.graph.select(
+            "SELECT ?role ?unit ?label WHERE { { " + node + " pko:leadUnit ?unit BIND('lead' AS ?role) } UNION { "
+            + node + " pko:supportingUnit ?unit BIND('supporting' AS ?role) } ?unit skos:prefLabel ?label "
+            "FILTER(LANGMATCHES(LANG(?label), 'zh')) }")
 
     def _ref(self, row: Row, kind: str) -> dict[str, Any]:
         iri = value(row, "unit") or value(row, "e")

@@ -90,3 +90,15 @@ def test_number_only_urls_of_plans_numbered_straight_through_keep_working(url: s
     measure = opens(url, "jiangsu-kjt-2021-sanfuwu", "9")
     assert measure["number"] == "9" and measure["task"]["title"] == "企业创新国际化能力提升行动"
     assert opens(url, "jiangsu-kjt-2021-sanfuwu", quote("#9"))["iri"] == measure["iri"]
+
+
+def test_units_and_deadlines_printed_per_measure_are_the_measures_own(url: str) -> None:
+    expected = __import__("json").loads((DATA / "samples" / "guangdong-2023-ai.expected.json").read_text("utf-8"))
+    own = [m for m in expected["measures"] if m.get("lead_units")]
+    assert own
+    for measure in own:
+        detail = opens(url, "guangdong-2023-ai", str(measure["seq"]))
+        assert len(detail["lead_units"]) == len(measure["lead_units"]), measure["seq"]
+        assert len(detail["supporting_units"]) == len(measure["supporting_units"]), measure["seq"]
+        if measure.get("deadline") and measure["deadline"].get("raw"):
+            assert detail["deadline"]["raw"] == measure["deadline"]["raw"]

@@ -115,7 +115,7 @@ def plan_graph(plan: Plan, extraction: Extraction, *, base: str, generated_at: s
         parent = section_nodes[task.section] if task.section is not None else node
         _task(ctx, task, task_nodes[task.id], parent, [measure_nodes[s] for s in task.measures], extraction)
     for measure in plan.measures:
-        _measure(ctx, measure, measure_nodes[measure.seq], task_nodes[measure.task])
+        _measure(ctx, measure, measure_nodes[measure.seq], task_nodes[measure.task], extraction)
     _mentions(ctx, extraction.mentions, task_nodes, measure_nodes)
     _targets(ctx, extraction, task_nodes, measure_nodes)
     for entity in extraction.new_entities:
@@ -160,13 +160,7 @@ def _plan(ctx: _Context, extraction: Extraction, generated_at: str | None, parts
 
 def _task(ctx: _Context, task: Task, node: URIRef, parent: URIRef, measures: list[URIRef],
           extraction: Extraction) -> None:
-    units: list[tuple[URIRef, URIRef]] = []
-    for prop, names in ((PKO.leadUnit, task.lead_units), (PKO.supportingUnit, task.supporting_units)):
-        for name in names:
-            try:
-                units.append((prop, entity_iri(ctx.base, extraction.unit_key(name))))
-            except KeyError:
-                raise ValueError(f"{ctx.plan.file}: task {task.id}: no unit key for {name!r}") from None
+    units = _units(ctx, extraction, task.lead_units, task.supporting_units, f"task {task.id}")
     ctx.add(node, *_types(PKO.Task, ELI.LegalResourceSubdivision),
             (ELI.number, Literal(task.number)), (ELI.id_local, Literal(task.id)),
             (PKO.numberRaw, _plain(task.number_raw)), (PKO.index, _integer(task.index)),
@@ -176,6 +170,18 @@ def _task(ctx: _Context, task: Task, node: URIRef, parent: URIRef, measures: lis
             *units, *((ELI.has_part, measure) for measure in measures),
             (PKO.deadline, _deadline(ctx, task.deadline, URIRef(f"{node}/deadline"))),
             (PKO.sourceSpan, _span(ctx, URIRef(f"{node}/span"), task.title_start, task.title_end)))
+
+
+def _units(ctx: _Context, extraction: Extraction, lead: tuple[str, ...], supporting: tuple[str, ...],
+           where: str) -> list[tuple[URIRef, URIRef]]:
+    units: list[tuple[URIRef, URIRef]] = []
+    for prop, names in ((PKO.leadUnit, lead), (PKO.supportingUnit, supporting)):
+        for name in names:
+            try:
+                units.append((prop, entity_iri(ctx.base, extraction.unit_key(name))))
+            except KeyError:
+                raise ValueError(f"{ctx.plan.file}: {where}: no unit key for {name!r}") from None
+    return units
 
 
 def _deadline(ctx: _Context, deadline: Deadline, node: URIRef) -> URIRef:
@@ -193,9 +199,16 @@ def _deadline(ctx: _Context, deadline: Deadline, node: URIRef) -> URIRef:
                    *instants, (PKO.dueBy, due))
 
 
-def _measure(ctx: _Context, measure: Measure, node: URIRef, task: URIRef) -> None:
+def _measure(ctx: _Context, measure: Measure, node: URIRef, task: URIRef, extraction: Extraction) -> None:
     shown = measure.number or str(measure.seq)
-    ctx.add(node, *_types(PKO.Measure, ELI.LegalResourceSubdivision),
+    # Units and a deadline of its own where the plan prints them per measure (a trailing
+    # bracket); otherwise the task's apply and the measure carries none.
+    own = measure.units_raw is not None
+    units = _units(ctx, extraction, measure.lead_units, measure.supporting_units, f"measure {measure.seq}") if own else []
+    deadline = (_deadline(ctx, measure.deadline, URIRef(f"{node}/deadline"))
+                if own and measure.deadline is not None else None)
+    ctx.add(node, *_types(PKO.Measure, ELI.LegalResourceSubdivision), *units, (PKO.deadline, deadline),
+            (PKO.unitLabel, _zh(measure.unit_label) if own else None),
             (ELI.number, _plain(measure.number)), (PKO.numberRaw, _plain(measure.number_raw)),
             (PKO.seq, _integer(measure.seq)), (PKO.text, _zh(measure.text)),
             (RDFS.label, _zh(f"措施（{shown}）")), (RDFS.label, Literal(f"Measure {shown}", lang="en")),
