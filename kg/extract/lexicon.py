@@ -12,6 +12,11 @@ from kg.extract.vocabulary import vocabulary_entries
 from kg.model import Entity
 
 LOOKUP_BASE = "https://key.invalid/"  # vocabulary IRIs are relative; parse them under this to get keys
+# Concepts of this scheme (disease areas, resources such as 算力 or 数据要素, programmes such as
+# 网络安全等级保护) are what questions ask about, not what a plan's measures are recorded under:
+# their names claim their span of plan text (so 网络安全 is not found inside 网络安全等级保护) but
+# make no mention.
+SILENT_SCHEME = "scheme/topics"
 
 
 @dataclass
@@ -21,9 +26,13 @@ class Lexicon:
     ancestors: dict[str, tuple[str, ...]] = field(default_factory=dict)  # broader, containedInPlace …
     by_label: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     by_first_char: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    silent: set[str] = field(default_factory=set)  # keys of concepts that claim text but make no mention
 
-    def add(self, entity: Entity, parents: tuple[str, ...] = (), ancestors: tuple[str, ...] = ()) -> None:
+    def add(self, entity: Entity, parents: tuple[str, ...] = (), ancestors: tuple[str, ...] = (),
+            silent: bool = False) -> None:
         self.entities[entity.key] = entity
+        if silent:
+            self.silent.add(entity.key)
         self.parents[entity.key] = parents
         self.ancestors[entity.key] = ancestors
         for label in entity.labels:
@@ -64,5 +73,6 @@ def lexicon_from_graph(graph: Graph, base: str) -> Lexicon:
         surface = tuple(dict.fromkeys(label.text for label in entry.labels
                                       if not label.hidden and len(label.text) >= 2))
         lexicon.add(Entity(key=entry.key, kind=entry.kind, name=entry.pref.get("zh", entry.key), labels=surface,
-                           subkind=entry.subkind, foreign=entry.foreign), entry.parents, entry.ancestors)
+                           subkind=entry.subkind, foreign=entry.foreign), entry.parents, entry.ancestors,
+                    silent=SILENT_SCHEME in entry.schemes)
     return lexicon

@@ -74,7 +74,7 @@ def _link(text: str, lexicon: Lexicon, new: dict[str, Entity], home: frozenset[s
     candidates: dict[int, list[tuple[str, Entity]]] = {}
     for index in range(len(text)):
         for label in lexicon.by_first_char.get(text[index], ()):
-            if text.startswith(label, index):
+            if text.startswith(label, index) and _whole_word(text, index, label):
                 entity = _choose(label, lexicon.by_label[label], lexicon, home)
                 if entity is not None:
                     candidates.setdefault(index, []).append((label, entity))
@@ -98,12 +98,23 @@ def _link(text: str, lexicon: Lexicon, new: dict[str, Entity], home: frozenset[s
             index += 1
             continue
         label, entity = max(options, key=lambda option: len(option[0]))
-        if not (entity.subkind == "CountryPartner" and not entity.foreign):  # 中国 in 健康中国 is home, not a partner
+        if entity.key in lexicon.silent:
+            pass  # a topic's name: claims its span, no mention
+        elif not (entity.subkind == "CountryPartner" and not entity.foreign):  # 中国 in 健康中国 is home, not a partner
             if entity.key not in lexicon.entities:
                 entity = new.setdefault(entity.key, entity)
             found.append((index, label, entity))
         index += len(label)
     return found
+
+
+def _whole_word(text: str, index: int, label: str) -> bool:
+    """A Latin label (IC, 5G, EDA) matches whole words only: not IC in ICD-11."""
+    end = index + len(label)
+    if label[0].isascii() and label[0].isalnum() and index > 0 and text[index - 1].isascii() and text[index - 1].isalnum():
+        return False
+    return not (label[-1].isascii() and label[-1].isalnum() and end < len(text) and text[end].isascii()
+                and text[end].isalnum())
 
 
 def _new_entity(kind: str, name: str) -> Entity:

@@ -39,6 +39,7 @@ class VocabularyEntry:
     foreign: bool
     parents: tuple[str, ...]  # keys of org:unitOf / org:subOrganizationOf
     ancestors: tuple[str, ...]  # keys reached by any chain of broader links, sorted
+    schemes: tuple[str, ...] = ()  # keys of its skos:inScheme concept schemes
 
 
 def vocabulary_entries(graph: Graph, base: str) -> list[VocabularyEntry]:
@@ -75,6 +76,7 @@ def vocabulary_entries(graph: Graph, base: str) -> list[VocabularyEntry]:
             parents=tuple(str(o)[len(base):] for p in _PARENT_PROPERTIES for o in props.get(p, ())
                           if str(o).startswith(base)),
             ancestors=tuple(sorted(str(a)[len(base):] for a in _ancestors(subject, up, memo) if str(a).startswith(base))),
+            schemes=tuple(sorted(str(o)[len(base):] for o in props.get(SKOS.inScheme, ()) if str(o).startswith(base))),
         ))
     return entries
 
