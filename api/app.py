@@ -17,6 +17,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.catalog import NotFound
+from api.host_guard import HostGuard, allowed_hosts
 from api.linked_data import linked_data_router
 from api.middleware import BodyDeadline, ConcurrencyLimit, HeadAsGet
 from api.pages import STATIC
@@ -59,6 +60,8 @@ def create_app(settings: Settings | None = None, artifacts: Artifacts | None = N
                            allow_methods=["GET", "POST"], allow_headers=["*"])
 
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(HostGuard, hosts=allowed_hosts(settings.host, settings.allowed_hosts),
+                       cors_origins=settings.cors_origins)
     # Added last = outermost: a request over the concurrency limit costs nothing further.
     app.add_middleware(BodyDeadline, timeout_s=settings.body_timeout_s)
     app.add_middleware(HeadAsGet)

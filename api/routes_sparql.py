@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Request
@@ -10,6 +11,7 @@ from fastapi.responses import JSONResponse, Response
 from api.negotiation import RDF_MEDIA, RDF_TYPES, RESULT_TYPES, choose
 from api.service_description import service_description
 from api.sparql_text import QueryRefused, check_query
+from kg.store.sparql_guard import SparqlError, analyze
 
 router = APIRouter(tags=["sparql"])
 FORMAT_PARAM = {"json": "json", "xml": "xml", "csv": "csv", "tsv": "tsv", "turtle": "turtle", "jsonld": "jsonld",
@@ -70,7 +72,9 @@ async def _answer(request: Request, params: dict[str, list[str]], queries: list[
     try:
         form = check_query(query)
     except QueryRefused as error:
-        return _problem(403 if "read-only" in str(error) else 400, str(error))
+        return _problem(403 if error.update else 400, str(error))
+    except SparqlError as error:
+        return _problem(400, str(error))
     requested = params.get("format", [None])[0]
     if requested is not None and requested not in FORMAT_PARAM:
         return _problem(400, f"format must be one of {', '.join(FORMAT_PARAM)}")
@@ -85,19 +89,33 @@ async def _answer(request: Request, params: dict[str, list[str]], queries: list[
     if form in ("CONSTRUCT", "DESCRIBE") and rdf_format is None:
         return _problem(406, "no acceptable RDF format; offered: " + ", ".join(sorted(set(RDF_TYPES))))
     artifacts = request.app.state.artifacts
+    settings = artifacts.settings
     job = {"query": query, "results_format": results_format or "json", "rdf_format": rdf_format or "turtle",
-           "row_cap": artifacts.settings.row_cap, "default_graphs": params.get("default-graph-uri", []),
+           "row_cap": settings.row_cap, "byte_cap": settings.max_answer_bytes,
+           "memory_mb": settings.worker_memory_mb, "default_graphs": params.get("default-graph-uri", []),
            "named_graphs": params.get("named-graph-uri", []),
-           "base_iri": str(request.url.replace(query=""))}  # relative IRIs resolve against the endpoint
+           # relative IRIs resolve against the configured base, never against the Host header
+           "base_iri": settings.base,
+           "client": request.client.host if request.client else "unknown"}
     if hasattr(artifacts.runner, "query_url"):
+        try:  # no worker parses it on this path: decide here, off the event loop
+            await asyncio.to_thread(analyze, query)
+        except QueryRefused as error:
+            return _problem(403 if error.update else 400, str(error))
+        except SparqlError as error:
+            return _problem(400, str(error))
         outcome = await artifacts.runner.run(job, accept or "*/*")
     else:
         outcome = await artifacts.runner.run(job)
     if outcome.status != 200:
-        return _problem(outcome.status, outcome.body.decode("utf-8", "replace"))
+        response = _problem(outcome.status, outcome.body.decode("utf-8", "replace"))
+        if outcome.retry_after is not None:
+            response.headers["Retry-After"] = str(outcome.retry_after)
+        return response
     headers = {"Vary": "Accept"}
     if outcome.truncated:
-        headers["X-PolicyKG-Truncated"] = f"true; results cut at {artifacts.settings.row_cap} rows"
+        headers["X-PolicyKG-Truncated"] = (f"true; results cut at {settings.row_cap} rows or "
+                                           f"{settings.max_answer_bytes} bytes")
     return Response(outcome.body, media_type=outcome.media, headers=headers)
 
 

@@ -41,6 +41,16 @@ class Settings:
         "env": "POLICYKG_QUERY_TIMEOUT", "help": "seconds a /sparql query may run before it is stopped (503)"})
     row_cap: int = field(default=10_000, metadata={
         "env": "POLICYKG_ROW_CAP", "help": "most rows (or triples) a /sparql answer carries; more is cut and reported"})
+    max_answer_bytes: int = field(default=50_000_000, metadata={
+        "env": "POLICYKG_MAX_ANSWER_BYTES", "help": "most bytes a /sparql answer carries; rows past it are left out "
+                                                    "and the cut is reported as for the row cap"})
+    worker_memory_mb: int = field(default=1024, metadata={
+        "env": "POLICYKG_WORKER_MEMORY_MB", "help": "address-space limit of each SPARQL worker process, in MB; a "
+                                                    "query past it gets 503 and the worker is replaced (0: none)"})
+    allowed_hosts: str = field(default="", metadata={
+        "env": "POLICYKG_ALLOWED_HOSTS", "help": "comma-separated host names the server answers to besides "
+                                                 "127.0.0.1, localhost, [::1] and POLICYKG_HOST (other Host "
+                                                 "headers get 400: DNS rebinding); `*`: any"})
     max_body_bytes: int = field(default=1_000_000, metadata={
         "env": "POLICYKG_MAX_BODY", "help": "largest request body accepted, in bytes (413 above)"})
     sparql_workers: int = field(default=2, metadata={

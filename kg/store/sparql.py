@@ -8,9 +8,11 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from kg.errors import InputError
 from kg.namespaces import PREFIXES
 from kg.store.results import MEDIA, select
+from kg.store.sparql_guard import Analysis, SparqlError, analyze
+
+__all__ = ["SparqlError", "Table", "dataset_options", "execute", "format_table", "render", "to_table"]
 
 GRAPH_FORMATS = {
     "turtle": ox.RdfFormat.TURTLE,
@@ -20,22 +22,36 @@ GRAPH_FORMATS = {
 }
 
 
-class SparqlError(InputError):
-    """A query that does not parse (message carries the parser's position) or is not allowed."""
-
-
 @dataclass(frozen=True)
 class Table:
     variables: list[str]
     rows: list[list[str | None]]
 
 
-def execute(store: ox.Store, query: str) -> Any:
-    """Run a query over the union of all graphs; updates are refused (this is a query API)."""
+def execute(store: ox.Store, query: str, *, default_graphs: list[str] | None = None,
+            named_graphs: list[str] | None = None) -> Any:
+    """Run a read-only query. Updates and SERVICE are refused, and deep or huge texts are refused
+    before any parser sees them (see kg.store.sparql_guard). The dataset is the protocol's
+    (``default_graphs``/``named_graphs``), else the query's FROM / FROM NAMED, else the union of
+    all graphs as the default graph."""
+    options = dataset_options(analyze(query), default_graphs, named_graphs)
     try:
-        return store.query(query, prefixes=dict(PREFIXES), use_default_graph_as_union=True)
+        return store.query(query, prefixes=dict(PREFIXES), **options)
     except SyntaxError as error:
         raise SparqlError(f"malformed SPARQL query: {error}") from None
+
+
+def dataset_options(analysis: Analysis, default_graphs: list[str] | None,
+                    named_graphs: list[str] | None) -> dict[str, Any]:
+    """pyoxigraph options for the SPARQL 1.1 dataset rules: protocol parameters replace the
+    query's FROM / FROM NAMED; a query with neither gets the union of all graphs. (pyoxigraph's
+    union flag would override the query's own FROM, so it is only set when there is none.)"""
+    if default_graphs or named_graphs:
+        return {"default_graph": [ox.NamedNode(g) for g in default_graphs or []],
+                "named_graphs": [ox.NamedNode(g) for g in named_graphs or []]}
+    if analysis.has_dataset:
+        return {}
+    return {"use_default_graph_as_union": True}
 
 
 def to_table(result: ox.QuerySolutions) -> Table:
