@@ -11,9 +11,16 @@ from __future__ import annotations
 import re
 
 from kg.extract.lexicon import Lexicon
-from kg.extract.ner import entity_spans
-from kg.extract.patterns import (boundaries, is_organisation, is_zone, organisation_names, partner_kind, place_names,
-                                 trim_organisation)
+from kg.extract.ner import entity_spans, entity_spans_many
+from kg.extract.patterns import (
+    boundaries,
+    is_organisation,
+    is_zone,
+    organisation_names,
+    partner_kind,
+    place_names,
+    trim_organisation,
+)
 from kg.extract.targets import find_targets
 from kg.extract.units import link_units, plan_jurisdiction
 from kg.model import Entity, Extraction, Mention, NumericTarget, Plan
@@ -26,12 +33,14 @@ def extract(plan: Plan, lexicon: Lexicon) -> Extraction:
     mentions: list[Mention] = []
     new: dict[str, Entity] = {}
     where = _home(plan, lexicon)
+    # LAC tags every title and measure of the plan in one batched call
+    spans = iter(entity_spans_many([task.title for task in plan.tasks] + [measure.text for measure in plan.measures]))
     for task in plan.tasks:
-        for start, label, entity in _link(task.title, lexicon, new, where):
+        for start, label, entity in _link(task.title, lexicon, new, where, next(spans)):
             offset = task.title_start + start
             mentions.append(Mention(entity.kind, entity.key, entity.name, label, task.id, None, offset, offset + len(label)))
     for measure in plan.measures:
-        for start, label, entity in _link(measure.text, lexicon, new, where):
+        for start, label, entity in _link(measure.text, lexicon, new, where, next(spans)):
             begin = measure.source_offset(start)
             end = measure.source_offset(start + len(label) - 1) + 1
             mentions.append(Mention(entity.kind, entity.key, entity.name, label, measure.task, measure.seq, begin, end))
@@ -68,7 +77,8 @@ def _choose(label: str, keys: list[str], lexicon: Lexicon, home: frozenset[str])
     return kept[0] if kept else None
 
 
-def _link(text: str, lexicon: Lexicon, new: dict[str, Entity], home: frozenset[str] = frozenset()) -> list[tuple[int, str, Entity]]:
+def _link(text: str, lexicon: Lexicon, new: dict[str, Entity], home: frozenset[str] = frozenset(),
+          spans: list[tuple[int, int, str]] | None = None) -> list[tuple[int, str, Entity]]:
     """Leftmost-longest over every candidate name: vocabulary labels, LAC's organisation and
     zone spans, name patterns (so 安徽医科大学 is one partner, not the place 安徽)."""
     candidates: dict[int, list[tuple[str, Entity]]] = {}
@@ -79,7 +89,7 @@ def _link(text: str, lexicon: Lexicon, new: dict[str, Entity], home: frozenset[s
                 if entity is not None:
                     candidates.setdefault(index, []).append((label, entity))
                     break
-    for start, end, tag in entity_spans(text):
+    for start, end, tag in entity_spans(text) if spans is None else spans:
         name = trim_organisation(text[start:end]) if tag == "ORG" else text[start:end]
         start = end - len(name)
         kind = "partner" if tag == "ORG" and is_organisation(name) else "place" if tag == "LOC" and is_zone(name) else None
