@@ -76,10 +76,12 @@ def _viterbi(emissions: np.ndarray, transitions: np.ndarray, lengths: np.ndarray
     batch, steps, tags = emissions.shape
     score = emissions[:, 0, :].copy()
     back = np.zeros((steps, batch, tags), dtype=np.int64)
+    into = np.ascontiguousarray(transitions.T)[None, :, :]  # to × from: reductions along the last axis
     for t in range(1, steps):
-        candidates = score[:, :, None] + transitions[None, :, :]  # from × to
-        back[t] = candidates.argmax(axis=1)
-        moved = candidates.max(axis=1) + emissions[:, t, :]
+        candidates = score[:, None, :] + into
+        best = candidates.argmax(axis=2)
+        back[t] = best
+        moved = np.take_along_axis(candidates, best[:, :, None], axis=2)[:, :, 0] + emissions[:, t, :]
         score = np.where((t < lengths)[:, None], moved, score)
     paths = []
     for row in range(batch):
