@@ -222,7 +222,7 @@ def search(
 def evaluate(
     questions: Annotated[Path, typer.Argument(help="questions with graded relevant measures (dev.json format)")],
     as_json: Annotated[bool, typer.Option("--json", help="print the full report, per question too")] = False,
-    plan: Annotated[str | None, typer.Option(help="plan the measure numbers refer to (default: the first)")] = None,
+    plan: Annotated[str | None, typer.Option(help="plan that {number: grade} questions refer to (default: the only plan)")] = None,
     data_dir: DataDir = None,
 ) -> None:
     """MRR@10, Recall@5/10 and nDCG@10 overall, per kind and per language, for the system and each leg."""

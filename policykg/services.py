@@ -25,7 +25,7 @@ from kg.store.sparql import execute, render
 from kg.store.terms import Row
 from policykg.settings import Settings
 from search.encoder import make_encoder
-from search.engine import LEGS, SearchEngine, SearchResponse
+from search.engine import LEGS, MAX_K, SearchEngine, SearchResponse
 from search.evaluate import evaluate, load_questions
 from search.facets import Filters
 
@@ -131,13 +131,17 @@ class SearchService:
         return self.engine.search(question, k=k, filters=filters, legs=legs)
 
     def evaluate(self, questions_file: Path, *, plan: str | None = None) -> dict[str, Any]:
-        questions = load_questions(questions_file)
-        plan = plan or self.build.manifest["plans"][0]["id"]
+        """Each question is searched over every plan; hits outside its ``scope`` are not scored.
+        ``plan``: the plan that {number: grade} questions (dev.json) refer to (default: the only
+        plan of a one-plan build)."""
+        plans = [p["id"] for p in self.build.manifest["plans"]]
+        default = plan or (plans[0] if len(plans) == 1 else None)
+        questions = load_questions(questions_file, default_plan=default, number_to_id=self.engine.measure_id)
 
         def system(legs: tuple[str, ...]):  # type: ignore[no-untyped-def]
             def run(question: str) -> list[str]:
-                response = self.engine.search(question, k=10, filters=Filters(plan=plan), legs=legs)
-                return [hit["number"] for hit in response.results]
+                response = self.engine.search(question, k=MAX_K, legs=legs)
+                return [f"{hit['plan']}/{hit['id']}" for hit in response.results + response.weaker]
             return run
 
         systems = {"full": system(LEGS)} | {leg: system((leg,)) for leg in LEGS}

@@ -55,6 +55,21 @@ class BM25:
             np.add.at(scores, self.doc_ids[start:end], self.weights[start:end])
         return scores
 
+    def coverage(self, query: list[str]) -> np.ndarray:
+        """Share of the query's IDF mass each document contains (0–1): how much of what was asked
+        a document has, comparable across questions (unlike raw BM25 scores). Terms no document
+        has count at full weight, so a question of unknown words covers nothing."""
+        covered = np.zeros(self.count, dtype=np.float32)
+        total = 0.0
+        for term in set(query):
+            index = self.vocabulary.get(term)
+            frequency = 0 if index is None else int(self.offsets[index + 1] - self.offsets[index])
+            idf = float(np.log(1 + (self.count - frequency + 0.5) / (frequency + 0.5)))
+            total += idf
+            if index is not None:
+                covered[self.doc_ids[self.offsets[index]:self.offsets[index + 1]]] += idf
+        return covered / total if total else covered
+
     def save(self, folder: Path) -> None:
         np.savez(folder / "bm25.npz", offsets=self.offsets, doc_ids=self.doc_ids, weights=self.weights,
                  count=np.array([self.count]))

@@ -4,6 +4,7 @@ in its task's title, so 常熟市 in a task title reaches the task's measures)."
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from kg.model import Extraction, Plan
@@ -20,6 +21,8 @@ class SearchDocument:
     row: int
     plan: str
     plan_title: str
+    plan_short: str  # the title without issuer, 关于 and 实施方案, led by its place: 北京·促进医疗健康数据创新应用
+    plan_issuers: tuple[str, ...]
     seq: int
     number: str | None
     iri: str
@@ -34,6 +37,7 @@ class SearchDocument:
     deadline_raw: str | None
     deadline_type: str
     deadline_end: str | None
+    deadline_start: str | None
     entities: tuple[str, ...]  # keys named by the measure or its task title
     closure: tuple[str, ...]  # entities, their ancestors and the task's units
 
@@ -71,17 +75,42 @@ def documents_for(plan: Plan, extraction: Extraction, knowledge: KnowledgeBase, 
     units = dict(extraction.unit_keys)
     documents = []
     plan_node = plan_iri(base, plan.id)
+    issuers = tuple(plan.issuers) or ((plan.issuer,) if plan.issuer else ())
+    short = short_title(plan.title, issuers, knowledge)
     for measure in plan.measures:
         task = plan.task(measure.task)
         keys = measure_entities.get(measure.seq, set()) | title_entities.get(task.id, set())
-        unit_keys = tuple(units[u] for u in task.lead_units + task.supporting_units if u in units)
+        # a plan that prints units or a deadline after each measure overrides its task's
+        own_units = bool(measure.units_raw or measure.lead_units or measure.supporting_units)
+        lead = measure.lead_units if own_units else task.lead_units
+        supporting = measure.supporting_units if own_units else task.supporting_units
+        deadline = measure.deadline if measure.deadline is not None and measure.deadline.type != "none" else task.deadline
+        unit_keys = tuple(units[u] for u in lead + supporting if u in units)
         documents.append(SearchDocument(
-            row=first_row + len(documents), plan=plan.id, plan_title=plan.title, seq=measure.seq,
+            row=first_row + len(documents), plan=plan.id, plan_title=plan.title, plan_short=short,
+            plan_issuers=issuers, seq=measure.seq,
             number=measure.number, iri=str(measure_iri(plan_node, measure.seq)), task=task.id,
             task_title=task.title, section=task.section, section_title=sections.get(task.section or ""),
-            text=measure.text, lead_units=task.lead_units, supporting_units=task.supporting_units,
-            unit_keys=unit_keys, deadline_raw=task.deadline.raw, deadline_type=task.deadline.type,
-            deadline_end=task.deadline.end, entities=tuple(sorted(keys)),
+            text=measure.text, lead_units=lead, supporting_units=supporting,
+            unit_keys=unit_keys, deadline_raw=deadline.raw, deadline_type=deadline.type,
+            deadline_end=deadline.end, deadline_start=deadline.start, entities=tuple(sorted(keys)),
             closure=tuple(sorted(knowledge.closure(keys | set(unit_keys)))),
         ))
     return documents
+
+
+_TITLE_FRAME = re.compile(r"^(?:关于)?(?:印发)?|(?:的)?(?:实施方案|行动方案|工作方案|方案|实施意见|行动计划)(?:的通知)?$")
+
+
+def short_title(title: str, issuers: tuple[str, ...], knowledge: KnowledgeBase) -> str:
+    """北京市促进医疗健康数据创新应用实施方案 → 北京·促进医疗健康数据创新应用: what a hit line has room for."""
+    core = title
+    for issuer in sorted(issuers, key=len, reverse=True):
+        core = core.replace(issuer, "")
+    core = re.sub(r"^.*?关于", "", core) if "关于" in core else core
+    core = _TITLE_FRAME.sub("", core).strip("“”\"《》 ")
+    place = ""
+    for info in knowledge.places_in(title + " " + " ".join(issuers))[:1]:
+        place = min((label for label in info.zh_labels if len(label) >= 2), key=len, default=info.name)
+        core = core.removeprefix(info.name).removeprefix(place)
+    return f"{place}·{core}" if place and core else core or title

@@ -1,9 +1,10 @@
-"""Hybrid search over measures: BM25 + dense vectors + knowledge graph, fused, explained."""
+"""Hybrid search over measures: BM25 + dense vectors + knowledge graph, fused, split into
+confident and weaker matches, explained. Deadlines (search/deadlines.py), department types
+(search/units.py), the plan a question names (search/scope.py) and the explanations
+(search/explain.py) live in their own modules."""
 
 from __future__ import annotations
 
-import html
-import re
 import time
 import unicodedata
 from dataclasses import dataclass, field
@@ -14,13 +15,18 @@ import numpy as np
 
 from kg.errors import InputError
 from search.bm25 import BM25
+from search.deadlines import DeadlineAsk, deadline_ask, fit
 from search.documents import SearchDocument
 from search.encoder import Encoder
+from search.explain import build_hit
 from search.facets import Filters, facet_counts, filter_mask
-from search.fusion import blend, ranks, reciprocal_rank_fusion
+from search.floor import confident
+from search.fusion import RRF_K, blend, ranks, reciprocal_rank_fusion
 from search.index import load_documents, read_manifest, tokenizer_for
 from search.knowledge import KnowledgeBase
-from search.linking import DeadlineAsk, LinkedEntity, Linker, deadline_ask, meets
+from search.linking import LinkedEntity, Linker
+from search.scope import ScopeHint, plan_hint, profiles
+from search.units import UnitAsk, unit_asks, unit_type
 from search.vectors import VectorIndex
 
 MAX_QUESTION_CHARS = 256  # longer questions are cut here (and the response says so)
@@ -28,7 +34,12 @@ MAX_K = 100
 LEGS = ("bm25", "dense", "knowledge")
 DEFAULT_WEIGHTS = {"bm25": 1.0, "dense": 1.0, "knowledge": 1.5}
 KIND_WEIGHTS = {"place": 1.0, "field": 1.0, "partner": 1.2, "unit": 1.2, "instrument": 0.8}
+ROLE_WEIGHTS = {"lead": {"lead": 1.2, "support": 0.5}, "support": {"lead": 0.6, "support": 1.2},
+                "any": {"lead": 1.2, "support": 0.8}}
+PLAN_BOOST = 0.5  # a plan named only by its place: its measures gain half a first-rank vote
 DENSE_CANDIDATES = 200
+SPECIFIC_SHARE = 0.05  # an entity on at most 5% of the measures counts in full; commoner ones less
+FULL_COVERAGE = 0.6  # a BM25 match holding this share of the question's IDF mass gets a full vote
 
 
 class SearchError(InputError):
@@ -38,11 +49,13 @@ class SearchError(InputError):
 @dataclass
 class SearchResponse:
     query: str
-    results: list[dict[str, Any]]
-    facets: dict[str, list[dict[str, Any]]]
+    results: list[dict[str, Any]]  # confident matches
+    facets: dict[str, list[dict[str, Any]]]  # counted over the hits shown (results and weaker)
     linked: list[dict[str, str]]
     truncated: bool = False
     timings_ms: dict[str, float] = field(default_factory=dict)
+    weaker: list[dict[str, Any]] = field(default_factory=list)  # below the relevance floor, shown apart
+    scope: dict[str, Any] | None = None  # the plan(s) the question named
 
 
 class SearchEngine:
@@ -57,6 +70,7 @@ class SearchEngine:
         self.linker = Linker(knowledge)
         self.weights = weights or dict(DEFAULT_WEIGHTS)
         self.fusion = fusion
+        self.plans = profiles(documents, knowledge)
         self._closures = [set(d.closure) for d in documents]
         self._direct = [set(d.entities) | set(d.unit_keys) for d in documents]
         self._rows_naming: dict[str, list[int]] = {}
@@ -66,15 +80,27 @@ class SearchEngine:
                 self._rows_naming.setdefault(key, []).append(row)
             for key in closure - direct:
                 self._rows_within.setdefault(key, []).append(row)
+        # department type → rows where a unit of that type leads / supports (printed or full name)
+        self._unit_rows: dict[tuple[str, str], list[int]] = {}
+        for row, document in enumerate(documents):
+            for role, names in (("lead", document.lead_units), ("support", document.supporting_units)):
+                for kind in {unit_type(name) for name in names} - {None}:
+                    self._unit_rows.setdefault((str(kind), role), []).append(row)
         self._rows_by_iri = {d.iri: d.row for d in documents}
-        self._types = np.array([d.deadline_type for d in documents])
-        self._ends = np.array([d.deadline_end or "" for d in documents])
+        self._ids = {(d.plan, d.number or str(d.seq)): str(d.seq) for d in documents}
+        plan_numbers = {plan: number for number, plan in enumerate(self.plans)}
+        self._plan_of = np.array([plan_numbers[d.plan] for d in documents], dtype=np.int32)
+        self._plan_numbers = plan_numbers
 
     @classmethod
     def load(cls, folder: Path, encoder: Encoder, *, graph_built_at: str, **options: Any) -> SearchEngine:
         read_manifest(folder, model=encoder.name, graph_built_at=graph_built_at)
         return cls(load_documents(folder), BM25.load(folder), VectorIndex.load(folder / "vectors.faiss"),
                    KnowledgeBase.load(folder / "knowledge.json"), encoder, **options)
+
+    def measure_id(self, plan: str, number: str) -> str:
+        """The id of the measure printed with ``number`` in ``plan`` (questions naming numbers)."""
+        return self._ids.get((plan, number), number)
 
     def similar(self, iri: str, k: int = 10) -> list[tuple[str, float]]:
         """Measures whose passages lie nearest to this one's in the embedding space."""
@@ -100,45 +126,63 @@ class SearchEngine:
         timings: dict[str, float] = {}
         n = len(self.documents)
         mask = filter_mask(self.documents, self._closures, filters, self.knowledge) if filters else np.ones(n, dtype=bool)
+        clock = time.perf_counter()
+        linked = self.linker.entities(question)
+        ask = deadline_ask(question)
+        units = unit_asks(question)
+        hint = None if filters and filters.plan else plan_hint(question, linked, self.plans, self.knowledge)
+        if hint is not None and hint.hard:
+            mask = mask & self._in_plans(hint.plans)
+        timings["linking"] = _ms(clock)
         scores: dict[str, np.ndarray] = {}
         found: dict[str, np.ndarray] = {}
         clock = time.perf_counter()
         terms = self.tokenizer.query_tokens(question)
+        coverage = self.bm25.coverage(terms)
         if "bm25" in legs:
             scores["bm25"] = self.bm25.scores(terms).astype(np.float64)
             found["bm25"] = (scores["bm25"] > 0) & mask
         timings["bm25"] = _ms(clock)
         clock = time.perf_counter()
-        if "dense" in legs:
-            scores["dense"], found["dense"] = self._dense(question, mask)
+        dense = self._dense(question, mask) if "dense" in legs else None
+        if dense is not None:
+            scores["dense"], found["dense"] = dense
         timings["dense"] = _ms(clock)
         clock = time.perf_counter()
-        linked = self.linker.entities(question)
-        ask = deadline_ask(question)
+        knowledge = self._knowledge(linked, units, ask)
         if "knowledge" in legs:
-            scores["knowledge"] = self._knowledge(linked, ask)
-            found["knowledge"] = (scores["knowledge"] > 0) & mask
+            scores["knowledge"] = knowledge
+            found["knowledge"] = (knowledge > 0) & mask
         timings["knowledge"] = _ms(clock)
         clock = time.perf_counter()
         leg_ranks = {leg: ranks(scores[leg], found[leg]) for leg in scores}
-        if self.fusion == "blend":
-            fused = blend(scores, found, self.weights)
-        else:
-            fused = reciprocal_rank_fusion(leg_ranks, self.weights)
-        anything = np.zeros(n, dtype=bool)
-        for leg_found in found.values():
-            anything |= leg_found
-        fused = np.where(anything & mask, fused, -np.inf)
+        strength = {"bm25": np.clip(coverage / FULL_COVERAGE, 0.0, 1.0), "knowledge": np.clip(knowledge, 0.0, 1.0)}
+        fused = blend(scores, found, self.weights) if self.fusion == "blend" else \
+            reciprocal_rank_fusion(leg_ranks, self.weights, strength=strength)
+        anything = np.any(list(found.values()), axis=0) & mask
+        if hint is not None and not hint.hard:
+            boost = self._in_plans(hint.plans)
+            fused = fused + np.where(boost, PLAN_BOOST / (RRF_K + 1), 0.0)
+        fused = np.where(anything, fused, -np.inf)
         order = [int(i) for i in np.argsort(-fused, kind="stable")[:k] if np.isfinite(fused[i])]
-        pool = [int(i) for i in np.argsort(-fused, kind="stable")[: max(50, k)] if np.isfinite(fused[i])]
-        results = [self._hit(i, float(fused[i]), leg_ranks, terms, linked, ask) for i in order]
-        facets = facet_counts(self.documents, pool, self.knowledge)
+        sure = confident(order, fused, coverage, dense[0] if dense else None, knowledge, legs)
+        shown = [self._hit(i, float(fused[i]), leg_ranks, terms, linked, units, ask, hint) for i in order]
+        results = [hit for hit, ok in zip(shown, sure) if ok]
+        weaker = [hit for hit, ok in zip(shown, sure) if not ok]
+        facets = facet_counts(self.documents, order, self.knowledge)
         timings["fusion"] = _ms(clock)
-        return SearchResponse(query=question, results=results, facets=facets, truncated=truncated,
-                              linked=[{"key": e.key, "kind": e.kind, "name": e.name, "surface": e.surface} for e in linked]
-                              + ([{"kind": "deadline", "surface": ask.surface, "ongoing": str(ask.ongoing).lower(),
-                                   "due_by": ask.due_by or ""}] if ask else []),
-                              timings_ms=timings)
+        return SearchResponse(
+            query=question, results=results, weaker=weaker, facets=facets, truncated=truncated,
+            linked=[{"key": e.key, "kind": e.kind, "name": e.name, "surface": e.surface} for e in linked]
+            + [{"kind": "unit-type", "name": u.kind, "surface": u.surface, "role": u.role} for u in units]
+            + ([{"kind": "deadline", "surface": ask.surface, "window": ask.label, "ongoing": str(ask.ongoing).lower(),
+                 "due_by": ask.due_by or ""}] if ask else []),
+            scope=None if hint is None else {"plans": list(hint.plans), "named": hint.surface, "scoped": hint.hard,
+                                             "titles": [self.plans[p].short for p in hint.plans]},
+            timings_ms=timings)
+
+    def _in_plans(self, plans: tuple[str, ...]) -> np.ndarray:
+        return np.isin(self._plan_of, [self._plan_numbers[p] for p in plans])
 
     def _dense(self, question: str, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         vector = self.encoder.encode_queries([question])[0]
@@ -152,78 +196,32 @@ class SearchEngine:
         found[ids[keep]] = True
         return scores, found & mask
 
-    def _knowledge(self, linked: list[LinkedEntity], ask: DeadlineAsk | None) -> np.ndarray:
+    def _knowledge(self, linked: list[LinkedEntity], units: list[UnitAsk], ask: DeadlineAsk | None) -> np.ndarray:
         scores = np.zeros(len(self.documents))
+        n = len(self.documents)
         for entity in linked:
-            weight = KIND_WEIGHTS.get(entity.kind, 1.0)
+            # an entity most measures carry (试点, a plan's own field) says little about any one of them
+            carriers = len(self._rows_naming.get(entity.key, ())) + len(self._rows_within.get(entity.key, ()))
+            specific = float(np.log1p(n / max(carriers, 1)) / np.log1p(1 / SPECIFIC_SHARE)) if n else 1.0
+            weight = KIND_WEIGHTS.get(entity.kind, 1.0) * min(1.0, specific)
             scores[self._rows_naming.get(entity.key, [])] += weight
             scores[self._rows_within.get(entity.key, [])] += 0.8 * weight
+        for unit in units:
+            hit = np.zeros(len(self.documents))
+            for role, weight in ROLE_WEIGHTS[unit.role].items():
+                rows = self._unit_rows.get((unit.kind, role), [])
+                hit[rows] = np.maximum(hit[rows], weight)
+            scores += hit
         if ask is not None:
-            scores += self._deadline_matches(ask)
+            scores += np.array([fit(ask, d.deadline_type, d.deadline_start, d.deadline_end) for d in self.documents])
         return scores
 
-    def _deadline_matches(self, ask: DeadlineAsk) -> np.ndarray:
-        if ask.ongoing:
-            return (self._types == "ongoing").astype(np.float64)
-        if not ask.due_by:
-            return np.zeros(len(self.documents))
-        has_end = self._ends != ""
-        if ask.due_by.startswith("--"):
-            months = np.array([end[5:] for end in self._ends])
-            return (has_end & (months <= ask.due_by[2:])).astype(np.float64)
-        return (has_end & (self._ends <= ask.due_by)).astype(np.float64)
-
     def _hit(self, row: int, score: float, leg_ranks: dict[str, np.ndarray], terms: list[str],
-             linked: list[LinkedEntity], ask: DeadlineAsk | None) -> dict[str, Any]:
-        document = self.documents[row]
-        words = sorted({t[2:] for t in terms if t.startswith("w:") and t[2:] in document.text}, key=len, reverse=True)
-        entities = []
-        for entity in linked:
-            if entity.key in self._closures[row]:
-                via = "direct" if entity.key in self._direct[row] else "narrower"
-                entities.append({"key": entity.key, "name": entity.name, "kind": entity.kind, "via": via})
-                info = self.knowledge.entities.get(entity.key)
-                words += [label for label in (info.zh_labels if info else ()) if label in document.text]
-        highlights = _spans(document.text, words)
-        why: dict[str, Any] = {
-            "legs": {leg: int(rank[row]) for leg, rank in leg_ranks.items() if rank[row] > 0},
-            "matched_terms": sorted({document.text[a:b] for a, b in highlights}),
-            "entities": entities,
-        }
-        if ask is not None and meets(ask, document.deadline_type, document.deadline_end):
-            why["deadline"] = {"asked": ask.surface, "deadline": document.deadline_raw}
-        return {
-            "iri": document.iri, "plan": document.plan, "id": str(document.seq), "number": document.number or str(document.seq),
-            "seq": document.seq, "task": document.task, "task_title": document.task_title,
-            "section": document.section_title, "text": document.text, "lead_units": list(document.lead_units),
-            "deadline": document.deadline_raw, "score": round(score, 6), "why": why,
-            "highlights": highlights, "snippet": _snippet(document.text, highlights),
-        }
-
-
-def _spans(text: str, words: list[str]) -> list[list[int]]:
-    covered = [False] * len(text)
-    for word in sorted(set(words), key=len, reverse=True):
-        for match in re.finditer(re.escape(word), text):
-            if not any(covered[match.start() : match.end()]):
-                covered[match.start() : match.end()] = [True] * len(word)
-    spans, start = [], None
-    for index, flag in enumerate(covered + [False]):
-        if flag and start is None:
-            start = index
-        elif not flag and start is not None:
-            spans.append([start, index])
-            start = None
-    return spans
-
-
-def _snippet(text: str, spans: list[list[int]]) -> str:
-    parts, position = [], 0
-    for start, end in spans:
-        parts += [html.escape(text[position:start]), "<mark>", html.escape(text[start:end]), "</mark>"]
-        position = end
-    parts.append(html.escape(text[position:]))
-    return "".join(parts)
+             linked: list[LinkedEntity], units: list[UnitAsk], ask: DeadlineAsk | None,
+             hint: ScopeHint | None) -> dict[str, Any]:
+        legs = {leg: int(round(rank[row])) for leg, rank in leg_ranks.items() if rank[row] > 0}
+        return build_hit(self.documents[row], score, legs, terms, linked, self._closures[row], self._direct[row],
+                         units, ask, hint, self.knowledge)
 
 
 def _ms(clock: float) -> float:

@@ -77,9 +77,14 @@ def filter_mask(documents: list[SearchDocument], closures: list[set[str]], filte
 
 
 def facet_counts(documents: list[SearchDocument], rows: list[int], knowledge: KnowledgeBase) -> dict[str, list[dict[str, Any]]]:
-    counters: dict[str, Counter[str]] = {k: Counter() for k in ("section", "unit", "field", "place", "partner", "deadline")}
+    """Counts over ``rows``, the hits shown, so a facet never promises more than the list holds."""
+    counters: dict[str, Counter[str]] = {k: Counter() for k in
+                                         ("plan", "section", "unit", "field", "place", "partner", "deadline")}
+    plan_titles = {}
     for row in rows:
         document = documents[row]
+        counters["plan"][document.plan] += 1
+        plan_titles[document.plan] = document.plan_short
         if document.section_title:
             counters["section"][document.section_title] += 1
         counters["unit"].update(set(document.lead_units))
@@ -93,6 +98,7 @@ def facet_counts(documents: list[SearchDocument], rows: list[int], knowledge: Kn
         entries = []
         for value, count in counter.most_common(20):
             info = knowledge.entities.get(value) if name in ("field", "place", "partner") else None
-            entries.append({"value": value, "label": info.name if info else value, "count": count})
+            label = info.name if info else plan_titles.get(value, value) if name == "plan" else value
+            entries.append({"value": value, "label": label, "count": count})
         facets[name] = entries
     return facets

@@ -17,7 +17,7 @@ from search.knowledge import KnowledgeBase
 from search.tokenize import Tokenizer
 from search.vectors import VectorIndex
 
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2  # 2: per-measure units and deadlines, deadline_start, plan short title and issuers
 
 
 class StaleIndexError(PolicyKGError, RuntimeError):

@@ -35,6 +35,29 @@ class EntityInfo:
 class KnowledgeBase:
     def __init__(self, entities: dict[str, EntityInfo]) -> None:
         self.entities = entities
+        self._place_labels: dict[str, str] | None = None
+
+    def places_in(self, text: str) -> list[EntityInfo]:
+        """Places named in ``text``, leftmost-longest, in order (四川省成都市 → 四川省, 成都市)."""
+        if self._place_labels is None:
+            self._place_labels = {}
+            for info in self.entities.values():
+                if info.kind == "place":
+                    for label in info.zh_labels:
+                        if len(label) >= 2:
+                            self._place_labels.setdefault(label, info.key)
+        longest = max(map(len, self._place_labels), default=0)
+        found, index = [], 0
+        while index < len(text):
+            for length in range(min(longest, len(text) - index), 1, -1):
+                key = self._place_labels.get(text[index:index + length])
+                if key is not None:
+                    found.append(self.entities[key])
+                    index += length
+                    break
+            else:
+                index += 1
+        return list({info.key: info for info in found}.values())
 
     @classmethod
     def from_graph(cls, graph: Graph, base: str, extra: list[Entity] = ()) -> KnowledgeBase:  # type: ignore[assignment]

@@ -25,7 +25,8 @@ def service(built_data: Path) -> SearchService:
 
 
 def numbers(response) -> list[str]:  # type: ignore[no-untyped-def]
-    return [hit["number"] for hit in response.results]
+    """The hits shown, in order: confident matches, then the weaker ones."""
+    return [hit["number"] for hit in response.results + response.weaker]
 
 
 def test_foreign_talent_question_finds_52_53_54_first_with_reasons(service: SearchService) -> None:
@@ -69,7 +70,7 @@ def test_deadline_question_is_explained(service: SearchService) -> None:
 def test_quality_bar_on_dev_questions(service: SearchService) -> None:
     report = service.evaluate(DATA / "dev-questions.json")
     full = report["full"]["groups"]["all"]
-    assert full["nDCG@10"] >= 0.92 and full["R@10"] >= 0.95
+    assert full["nDCG@10"] >= 0.94 and full["R@10"] >= 0.94
     for leg in ("bm25", "dense", "knowledge"):
         assert full["nDCG@10"] > report[leg]["groups"]["all"]["nDCG@10"]
 
@@ -79,7 +80,8 @@ def test_filters_and_facets(service: SearchService) -> None:
     assert set(numbers(response)) == {"31", "32", "38", "39"}
     response = service.search("项目", k=50, filters=Filters(place="南京"))
     assert "16" in numbers(response) and "1" not in numbers(response)
-    assert all(h["deadline"] in ("2021年10月",) for h in service.search("服务", filters=Filters(due_before="2021-10")).results)
+    response = service.search("服务", filters=Filters(due_before="2021-10"))
+    assert all(h["deadline"] in ("2021年10月",) for h in response.results + response.weaker)
     facets = service.search("企业", k=10).facets
     assert facets["section"] and facets["unit"] and all(f["count"] >= 1 for f in facets["unit"])
     with pytest.raises(FilterError, match="due_before"):
@@ -103,7 +105,7 @@ def test_k_out_of_range(service: SearchService, k: int) -> None:
 @pytest.mark.parametrize("question", ["外国人才" * 2500, "🚀 AI 人工智能 🤖", "Quantum 量子 mixed 科技", "ＡＩ"])
 def test_odd_questions_are_answered(service: SearchService, question: str) -> None:
     response = service.search(question, k=5)
-    assert response.results
+    assert response.results or response.weaker
     assert response.truncated == (len(question) > 256)
 
 
@@ -117,7 +119,8 @@ def test_cli_search_and_eval(built_data: Path) -> None:
     runner = CliRunner()
     result = runner.invoke(app, ["search", "哪些措施涉及外国人才", "-k", "3", "--json", "--data-dir", str(built_data)])
     assert result.exit_code == 0
-    assert {h["number"] for h in json.loads(result.output)["results"]} == {"52", "53", "54"}
+    shown = json.loads(result.output)
+    assert {h["number"] for h in shown["results"] + shown["weaker"]} == {"52", "53", "54"}
     result = runner.invoke(app, ["search", " ", "--data-dir", str(built_data)])
     assert result.exit_code == 2 and "empty" in result.output
     result = runner.invoke(app, ["search", "x", "-k", "500", "--data-dir", str(built_data)])
@@ -131,7 +134,7 @@ def test_response_is_json_serialisable(service: SearchService) -> None:
 
 
 def test_year_end_deadline_keeps_its_year() -> None:
-    from search.linking import deadline_ask
+    from search.deadlines import deadline_ask
 
     assert deadline_ask("2022年底前完成的任务").due_by == "2022-12"
     assert deadline_ask("年底前完成的任务").due_by == "--12"

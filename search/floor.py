@@ -1,0 +1,37 @@
+"""The relevance floor: which of the ranked hits are confident matches and which are shown apart
+as weaker ones. Fused RRF scores are ranks, not evidence — a nonsense question still has a first
+hit — so the floor asks each leg for evidence that means the same across questions: the share of
+the question's IDF mass a measure contains (BM25), how far its embedding stands out from the
+corpus (dense, in standard deviations), and how much of what the question names it carries
+(knowledge, relative to the best)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+MIN_FUSED = 0.3  # never confident below this share of the top fused score
+COVERAGE = 0.5  # half the question's words (by IDF)
+OUTLIER = 2.5  # dense similarity this many standard deviations above the corpus mean
+KNOWLEDGE = 0.5  # at least half the best knowledge score
+
+
+def confident(order: list[int], fused: np.ndarray, coverage: np.ndarray, dense: np.ndarray | None,
+              knowledge: np.ndarray, legs: tuple[str, ...]) -> list[bool]:
+    if not order:
+        return []
+    top = float(fused[order[0]])
+    z = np.zeros(len(fused))
+    if dense is not None:
+        valid = dense > -1
+        if valid.sum() > 1:
+            mean, std = float(dense[valid].mean()), float(dense[valid].std()) or 1.0
+            z = np.where(valid, (dense - mean) / std, 0.0)
+    best_knowledge = float(knowledge.max()) if "knowledge" in legs else 0.0
+    verdict = []
+    for row in order:
+        evidence = (best_knowledge > 0 and knowledge[row] >= KNOWLEDGE * best_knowledge) \
+            or ("bm25" in legs and coverage[row] >= COVERAGE) \
+            or ("dense" in legs and z[row] >= OUTLIER) \
+            or (coverage[row] >= COVERAGE / 2 and z[row] >= OUTLIER * 0.6)
+        verdict.append(bool(evidence) and float(fused[row]) >= MIN_FUSED * top)
+    return verdict
