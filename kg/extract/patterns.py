@@ -33,8 +33,11 @@ _PLACE_SUFFIX = "市县"
 # (所 and 有 are not here: they end 研究所 and start 有限公司.)
 _NOT_IN_NAMES = set("的等了是为把被将已级个家项名左右各全本我该其此这那些批相关")
 _NOT_IN_PLACES = _NOT_IN_NAMES | set("一二三四五六七八九十两省市县区开合部分设进实现融城型创业")
-_GENERIC_ORGS = re.compile(r"^(?:高校|院所|高等学校|科研院所|重点实验室|研究院|研究所|实验室|公司|企业|国家|"
+_GENERIC_ORGS = re.compile(r"^(?:高校|院所|高等学校|科研院所|重点实验室|研究院|研究所|实验室|公司|企业|"
+                           r"国家(?:级|重点|工程|技术创新中心|制造业创新中心|实验室|临床医学研究中心)|国家$|"
+                           r"[省市区县](?:级|重点)|(?:互联网|智慧|数字|智能|试点|定点|公立|民营|三级|二级|基层)医院|"
                            r"新型研发|联合|国际|工程技术研究中心|技术创新中心|医院|集团|协会|学会)")
+_ORDINAL = re.compile(r"^.*?第[一二三四五六七八九十百零\d]+[届次]")  # 办好第二十五届中国国际… → 中国国际…
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _VERBS = re.compile(r"建设|开展|推动|推进|加强|支持|培育|组织|实施|打造|提升|完善|建立|发挥|举办")
 
@@ -62,6 +65,8 @@ def organisation_names(text: str, starts_at: set[int] | None = None) -> Iterator
         if not match:
             continue
         name = window[: match.end()]
+        trimmed = trim_organisation(_ORDINAL.sub("", name))
+        start, name = start + len(name) - len(trimmed), trimmed
         if len(name) < 4 or name.startswith(_LEAD_WORDS) or _VERBS.search(name) or _GENERIC_ORGS.match(name) or _NOT_IN_NAMES & set(name) or re.search(r"\d", name):
             continue
         if len(_CJK.findall(name)) < 3:
@@ -109,7 +114,7 @@ def is_zone(name: str) -> bool:
 def trim_organisation(name: str) -> str:
     """Cut what LAC glued before a name: 医疗机构联合北京智源人工智能研究院 → 北京智源人工智能研究院."""
     cut = 0
-    for word in (*(w for w in _LEAD_WORDS if len(w) >= 2), "试点", "建设", "打造"):
+    for word in (*(w for w in _LEAD_WORDS if len(w) >= 2 and w != "服务"), "试点", "建设", "打造", "办好"):
         at = name.rfind(word)
         if at >= 0 and is_organisation(name[at + len(word):]):
             cut = max(cut, at + len(word))
