@@ -100,3 +100,25 @@ def test_name_patterns_reject_generic_phrases() -> None:
     assert [n for _, n in organisation_names("新建200家左右省级工程技术研究中心")] == []
     assert [n for _, n in organisation_names("新认定市级国际联合实验室3家")] == []
     assert [n for _, n in place_names("实现全市涉农乡镇全覆盖，等部分市")] == []
+
+
+@pytest.mark.parametrize(("text", "wanted", "unwanted"), [
+    ("推动广州数据中心集群承接算力需求", "广州数据中心集群", "广州"),
+    ("依托国家大豆产业技术体系，开展选育", "国家大豆产业技术体系", None),
+    ("完善国家创新体系", None, "国家创新体系"),
+    ("培育比亚迪、广汽埃安等链主企业", "广汽埃安", None),
+    ("支持汽车、电子等龙头企业发展", None, "电子"),
+    ("依托“天府通办”小程序推广", "天府通办", None),
+    ("共建人工智能联合实验室3家", None, "人工智能联合实验室"),
+    ("支持香港科技大学(广州)等高校", "香港科技大学（广州）", "广州"),
+])
+def test_partner_rules_beyond_organisation_suffixes(lexicon: Lexicon, text: str, wanted: str | None,
+                                                    unwanted: str | None) -> None:
+    from kg.extract.linking import _link
+
+    names = {entity.name for _, _, entity in _link(text, lexicon, {})}
+    labels = {label for _, label, _ in _link(text, lexicon, {})}
+    if wanted:
+        assert wanted in names
+    if unwanted:
+        assert unwanted not in names | labels

@@ -13,16 +13,23 @@ import re
 from kg.extract.lexicon import Lexicon
 from kg.extract.ner import entity_spans, entity_spans_many
 from kg.extract.patterns import (
+    CAMPUS,
+    GENERIC_AFTER_FIELD,
+    NATIONAL_PREFIXES,
     boundaries,
     is_organisation,
     is_zone,
+    listed_enterprises,
     organisation_names,
     partner_kind,
     place_names,
+    proper_facility,
+    quoted_platforms,
+    relative_bodies,
     trim_organisation,
 )
 from kg.extract.targets import find_targets
-from kg.extract.units import link_units, plan_jurisdiction
+from kg.extract.units import Jurisdiction, link_units, plan_jurisdiction
 from kg.model import Entity, Extraction, Mention, NumericTarget, Plan
 
 _TEXT_KINDS = frozenset({"field", "partner", "place", "instrument"})
@@ -32,18 +39,21 @@ _GAZETTEER = "place/cn-"  # keys of divisions generated from the national gazett
 def extract(plan: Plan, lexicon: Lexicon) -> Extraction:
     mentions: list[Mention] = []
     new: dict[str, Entity] = {}
-    where = _home(plan, lexicon)
+    jurisdiction = plan_jurisdiction(plan, lexicon)
+    where = _home(jurisdiction, lexicon)
+    relative = {"省": jurisdiction.province, "市": jurisdiction.city}
     # LAC tags every title and measure of the plan in one batched call
     spans = iter(entity_spans_many([task.title for task in plan.tasks] + [measure.text for measure in plan.measures]))
     for task in plan.tasks:
-        for start, label, entity in _link(task.title, lexicon, new, where, next(spans)):
+        for start, label, entity in _link(task.title, lexicon, new, where, next(spans), relative):
             offset = task.title_start + start
             mentions.append(Mention(entity.kind, entity.key, entity.name, label, task.id, None, offset, offset + len(label)))
     for measure in plan.measures:
-        for start, label, entity in _link(measure.text, lexicon, new, where, next(spans)):
+        for start, label, entity in _link(measure.text, lexicon, new, where, next(spans), relative):
             begin = measure.source_offset(start)
             end = measure.source_offset(start + len(label) - 1) + 1
             mentions.append(Mention(entity.kind, entity.key, entity.name, label, measure.task, measure.seq, begin, end))
+    mentions, new = _abbreviations_merged(mentions, new)
     units = link_units(plan, lexicon)
     return Extraction(
         mentions=tuple(mentions),
@@ -57,10 +67,9 @@ def extract(plan: Plan, lexicon: Lexicon) -> Extraction:
     )
 
 
-def _home(plan: Plan, lexicon: Lexicon) -> frozenset[str]:
+def _home(where: Jurisdiction, lexicon: Lexicon) -> frozenset[str]:
     """Keys of the plan's province and city: a county's short form (克山, 西昌) or an ambiguous
     name (朝阳区) is read as a place there, not in another province."""
-    where = plan_jurisdiction(plan, lexicon)
     names = {n for n in (where.province, where.city) if n}
     return frozenset(k for n in names for k in lexicon.by_label.get(n, ()) if lexicon.entities[k].kind == "place")
 
@@ -78,7 +87,8 @@ def _choose(label: str, keys: list[str], lexicon: Lexicon, home: frozenset[str])
 
 
 def _link(text: str, lexicon: Lexicon, new: dict[str, Entity], home: frozenset[str] = frozenset(),
-          spans: list[tuple[int, int, str]] | None = None) -> list[tuple[int, str, Entity]]:
+          spans: list[tuple[int, int, str]] | None = None,
+          relative: dict[str, str | None] | None = None) -> list[tuple[int, str, Entity]]:
     """Leftmost-longest over every candidate name: vocabulary labels, LAC's organisation and
     zone spans, name patterns (so 安徽医科大学 is one partner, not the place 安徽)."""
     candidates: dict[int, list[tuple[str, Entity]]] = {}
@@ -93,13 +103,27 @@ def _link(text: str, lexicon: Lexicon, new: dict[str, Entity], home: frozenset[s
         name = trim_organisation(text[start:end]) if tag == "ORG" else text[start:end]
         start = end - len(name)
         kind = "partner" if tag == "ORG" and is_organisation(name) else "place" if tag == "LOC" and is_zone(name) else None
+        if kind == "partner" and _field_and_generic_body(name, lexicon):
+            continue
         if kind and not lexicon.by_label.get(name):
             candidates.setdefault(start, []).append((name, new.get(f"{kind}/{name}") or _new_entity(kind, name)))
     starts = boundaries(text)
-    for kind, names in (("partner", organisation_names(text, starts)), ("place", place_names(text, starts))):
+    for start, label, name in relative_bodies(text, relative or {}, starts):
+        known = lexicon.find(name, "partner")
+        entity = known[0] if known else new.get(f"partner/{name}") or _new_entity("partner", name)
+        candidates.setdefault(start, []).append((label, entity))
+    # Facilities named after a place, 国家 or 中国: 韶关数据中心集群, 国家作物种质库.
+    prefixes = [(index, label) for index, options in candidates.items() for label, entity in options
+                if entity.kind == "place"]
+    prefixes += [(index, word) for word in NATIONAL_PREFIXES for index in _occurrences(text, word)]
+    facilities = ((index, name) for index, prefix in prefixes if (name := proper_facility(text, index, prefix)))
+    for kind, names in (("partner", organisation_names(text, starts)), ("place", place_names(text, starts)),
+                        ("partner", facilities), ("partner", listed_enterprises(text, starts)),
+                        ("partner", quoted_platforms(text))):
         for start, name in names:
-            if not lexicon.by_label.get(name):
-                candidates.setdefault(start, []).append((name, new.get(f"{kind}/{name}") or _new_entity(kind, name)))
+            if lexicon.by_label.get(name) or (kind == "partner" and _field_and_generic_body(name, lexicon)):
+                continue
+            candidates.setdefault(start, []).append((name, new.get(f"{kind}/{name}") or _new_entity(kind, name)))
     found: list[tuple[int, str, Entity]] = []
     index = 0
     while index < len(text):
@@ -108,6 +132,8 @@ def _link(text: str, lexicon: Lexicon, new: dict[str, Entity], home: frozenset[s
             index += 1
             continue
         label, entity = max(options, key=lambda option: len(option[0]))
+        if entity.kind == "partner" and entity.subkind in _CAMPUS_KINDS:
+            label, entity = _with_campus(text, index, label, entity, lexicon, new)
         if entity.key in lexicon.silent:
             pass  # a topic's name: claims its span, no mention
         elif not (entity.subkind == "CountryPartner" and not entity.foreign):  # 中国 in 健康中国 is home, not a partner
@@ -116,6 +142,59 @@ def _link(text: str, lexicon: Lexicon, new: dict[str, Entity], home: frozenset[s
             found.append((index, label, entity))
         index += len(label)
     return found
+
+
+_CAMPUS_KINDS = frozenset({"University", "ResearchInstitute", "Hospital"})
+
+
+def _with_campus(text: str, index: int, label: str, entity: Entity, lexicon: Lexicon,
+                 new: dict[str, Entity]) -> tuple[str, Entity]:
+    """香港科技大学（广州）: a body followed by a place in brackets is that body's campus, one
+    partner whichever width its brackets are printed in."""
+    campus = CAMPUS.match(text, index + len(label))
+    if not campus or not lexicon.find(campus.group(1), "place"):
+        return label, entity
+    name = f"{entity.name}（{campus.group(1)}）"
+    key = f"partner/{name}"
+    if key in lexicon.entities:
+        return label + campus.group(0), lexicon.entities[key]
+    found = new.get(key) or Entity(key=key, kind="partner", name=name,
+                                   labels=(name, f"{entity.name}({campus.group(1)})"), subkind=entity.subkind,
+                                   foreign=entity.foreign)
+    return label + campus.group(0), found
+
+
+def _abbreviations_merged(mentions: list[Mention], new: dict[str, Entity]) -> tuple[list[Mention], dict[str, Entity]]:
+    """垦丰种业 after 北大荒垦丰种业股份有限公司 in the same plan: a new partner whose name lies
+    inside another partner's name mentioned in the plan is that partner."""
+    longer = {m.entity: m.name for m in mentions if m.kind == "partner"}
+    merged: dict[str, tuple[str, str]] = {}
+    for key, entity in new.items():
+        if entity.kind != "partner" or len(entity.name) < 4:
+            continue
+        owner = [(k, n) for k, n in longer.items() if k != key and entity.name in n and len(n) > len(entity.name)]
+        if len(owner) == 1:
+            merged[key] = owner[0]
+    if not merged:
+        return mentions, new
+    mentions = [m if m.entity not in merged else
+                Mention(m.kind, merged[m.entity][0], merged[m.entity][1], m.surface, m.task, m.measure, m.start, m.end)
+                for m in mentions]
+    return mentions, {k: e for k, e in new.items() if k not in merged}
+
+
+def _occurrences(text: str, word: str) -> list[int]:
+    found, at = [], text.find(word)
+    while at >= 0:
+        found.append(at)
+        at = text.find(word, at + 1)
+    return found
+
+
+def _field_and_generic_body(name: str, lexicon: Lexicon) -> bool:
+    """人工智能联合实验室: a field's name and a generic body is no one's name."""
+    field = lexicon.longest_at(name, 0, frozenset({"field"}))
+    return field is not None and GENERIC_AFTER_FIELD.fullmatch(name, len(field[0])) is not None
 
 
 def _whole_word(text: str, index: int, label: str) -> bool:
