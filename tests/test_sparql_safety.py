@@ -218,12 +218,15 @@ def test_byte_cap_cuts_rows_and_keeps_the_format_valid(url: str) -> None:
     assert len(json_rows["results"]["bindings"]) > 1000
 
 
-def test_memory_blow_up_is_a_clean_503_and_the_worker_is_replaced(url: str) -> None:
-    response = httpx.get(url + "/sparql", params={"query": concat_bomb(29)}, headers=JSON, timeout=30)
-    assert response.status_code == 503 and "memory" in response.json()["detail"]
-    time.sleep(1.5)
-    for _ in range(3):
-        assert httpx.get(url + "/sparql", params={"query": "ASK {}"}, headers=JSON, timeout=30).status_code == 200
+def test_memory_blow_up_is_a_clean_503_and_the_worker_is_replaced(built_data: Path) -> None:
+    # The open store takes ~420 MB of the 520 MB; strings of 1+2+...+64 MB do not fit. A time
+    # limit well past the blow-up, so a slow machine still sees the memory error.
+    with running_server(built_data, POLICYKG_WORKER_MEMORY_MB="520", POLICYKG_QUERY_TIMEOUT="20") as base:
+        response = httpx.get(base + "/sparql", params={"query": concat_bomb(27)}, headers=JSON, timeout=60)
+        assert response.status_code == 503 and "memory" in response.json()["detail"], response.text
+        assert response.headers.get("retry-after")
+        for _ in range(3):  # a fresh worker took its place
+            assert httpx.get(base + "/sparql", params={"query": "ASK {}"}, headers=JSON, timeout=60).status_code == 200
 
 
 @pytest.mark.parametrize("name", list(deep_queries()))
@@ -249,10 +252,10 @@ def test_one_clients_runaway_queries_leave_a_worker_for_others(url: str) -> None
     runaway = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
     with httpx.Client(transport=httpx.HTTPTransport(local_address="127.0.0.2"), timeout=30) as greedy, \
             httpx.Client(transport=httpx.HTTPTransport(local_address="127.0.0.3"), timeout=30) as other:
-        statuses: list[int] = []
+        answers: list[httpx.Response] = []
 
         def run_away() -> None:
-            statuses.append(greedy.get(url + "/sparql", params={"query": runaway}).status_code)
+            answers.append(greedy.get(url + "/sparql", params={"query": runaway}))
 
         threads = [threading.Thread(target=run_away) for _ in range(2)]
         for thread in threads:
@@ -261,10 +264,13 @@ def test_one_clients_runaway_queries_leave_a_worker_for_others(url: str) -> None
         start = time.monotonic()
         assert other.get(url + "/sparql", params={"query": "ASK { ?s ?p ?o }"}, headers=JSON).json()["boolean"]
         assert httpx.get(url + "/api/queries/plans", timeout=30).status_code == 200
-        assert time.monotonic() - start < TIMEOUT_S  # not waiting for a runaway to be killed
+        assert time.monotonic() - start < 3 * TIMEOUT_S  # loose: a fresh worker starts slowly on a busy machine
         for thread in threads:
             thread.join(30)
-        assert sorted(statuses) == [503, 503]  # one stopped to make room, one at the time limit
+        # one stopped to make room for the other client (not left to the time limit), one at the limit
+        assert [a.status_code for a in answers] == [503, 503]
+        assert any("another client" in a.json()["detail"] for a in answers), [a.text for a in answers]
+        assert all(a.headers.get("retry-after") for a in answers)
 
 
 def test_cli_refuses_deep_queries_with_one_line_and_honours_from(built_data: Path, tmp_path: Path) -> None:
