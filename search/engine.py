@@ -26,19 +26,20 @@ from search.index import load_documents, read_manifest, tokenizer_for
 from search.knowledge import KnowledgeBase
 from search.linking import LinkedEntity, Linker
 from search.scope import ScopeHint, plan_hint, profiles
-from search.units import UnitAsk, unit_asks, unit_type
+from search.units import UnitAsk, family, unit_asks, unit_type
 from search.vectors import VectorIndex
 
 MAX_QUESTION_CHARS = 256  # longer questions are cut here (and the response says so)
 MAX_K = 100
 LEGS = ("bm25", "dense", "knowledge")
-DEFAULT_WEIGHTS = {"bm25": 1.0, "dense": 1.0, "knowledge": 1.5}
+DEFAULT_WEIGHTS = {"bm25": 1.0, "dense": 1.3, "knowledge": 1.5}
 KIND_WEIGHTS = {"place": 1.0, "field": 1.0, "partner": 1.2, "unit": 1.2, "instrument": 0.8}
 ROLE_WEIGHTS = {"lead": {"lead": 1.2, "support": 0.5}, "support": {"lead": 0.6, "support": 1.2},
                 "any": {"lead": 1.2, "support": 0.8}}
 PLAN_BOOST = 0.5  # a plan named only by its place: its measures gain half a first-rank vote
 DENSE_CANDIDATES = 200
-SPECIFIC_SHARE = 0.05  # an entity on at most 5% of the measures counts in full; commoner ones less
+FAMILY_SHARE = 0.7
+SPECIFIC_SHARE = 0.02  # an entity on at most 2% of the measures counts in full; commoner ones less
 FULL_COVERAGE = 0.6  # a BM25 match holding this share of the question's IDF mass gets a full vote
 
 
@@ -86,6 +87,7 @@ class SearchEngine:
             for role, names in (("lead", document.lead_units), ("support", document.supporting_units)):
                 for kind in {unit_type(name) for name in names} - {None}:
                     self._unit_rows.setdefault((str(kind), role), []).append(row)
+                    self._unit_rows.setdefault((f"family:{family(str(kind))}", role), []).append(row)
         self._rows_by_iri = {d.iri: d.row for d in documents}
         self._ids = {(d.plan, d.number or str(d.seq)): str(d.seq) for d in documents}
         plan_numbers = {plan: number for number, plan in enumerate(self.plans)}
@@ -211,6 +213,9 @@ class SearchEngine:
             for role, weight in ROLE_WEIGHTS[unit.role].items():
                 rows = self._unit_rows.get((unit.kind, role), [])
                 hit[rows] = np.maximum(hit[rows], weight)
+                # the same body at another level (经信厅 asked, a city's 经信局 printed) counts less
+                rows = self._unit_rows.get((f"family:{family(unit.kind)}", role), [])
+                hit[rows] = np.maximum(hit[rows], FAMILY_SHARE * weight)
             scores += hit
         if ask is not None:
             scores += np.array([fit(ask, d.deadline_type, d.deadline_start, d.deadline_end) for d in self.documents])

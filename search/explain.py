@@ -14,7 +14,7 @@ from search.documents import SearchDocument
 from search.knowledge import KnowledgeBase
 from search.linking import LinkedEntity
 from search.scope import ScopeHint
-from search.units import UnitAsk, unit_type
+from search.units import UnitAsk, family, unit_type
 
 
 def unit_matches(document: SearchDocument, asks: list[UnitAsk]) -> list[dict[str, str]]:
@@ -23,7 +23,8 @@ def unit_matches(document: SearchDocument, asks: list[UnitAsk]) -> list[dict[str
     for ask in asks:
         for role, names in (("lead", document.lead_units), ("support", document.supporting_units)):
             for name in names:
-                if unit_type(name) == ask.kind:
+                kind = unit_type(name)
+                if kind is not None and (kind == ask.kind or family(kind) == family(ask.kind)):
                     found.append({"unit": name, "role": role, "asked": ask.surface})
     return found
 
@@ -70,8 +71,10 @@ def summary(why: dict[str, Any], document: SearchDocument, ask: DeadlineAsk | No
     if why["matched_terms"]:
         parts.append("matched words: " + "、".join(why["matched_terms"][:6]))
     for entity in why["entities"]:
-        via = f", via narrower {entity['surface']}" if entity["via"] == "narrower" else ""
-        parts.append(f"entity: {entity['name']} ({entity['kind']}{via})")
+        via = ", through a narrower one" if entity["via"] == "narrower" else ""
+        cjk = any("\u3400" <= c <= "\u9fff" for c in entity["surface"])
+        asked = f" (asked as {entity['surface']})" if cjk and entity["surface"] != entity["name"] else ""
+        parts.append(f"entity: {entity['name']} ({entity['kind']}{via}){asked}")
     for unit in why["units"]:
         role = "lead unit" if unit["role"] == "lead" else "supporting unit"
         via = f" (via {unit['asked']})" if unit["asked"] != unit["unit"] else ""

@@ -11,7 +11,7 @@ import numpy as np
 
 MIN_FUSED = 0.3  # never confident below this share of the top fused score
 COVERAGE = 0.5  # half the question's words (by IDF)
-OUTLIER = 2.5  # dense similarity this many standard deviations above the corpus mean
+OUTLIER = 3.3  # dense similarity this many standard deviations above the corpus mean (nonsense reaches 3.2)
 KNOWLEDGE = 0.5  # at least half the best knowledge score
 
 
@@ -32,6 +32,6 @@ def confident(order: list[int], fused: np.ndarray, coverage: np.ndarray, dense: 
         evidence = (best_knowledge > 0 and knowledge[row] >= KNOWLEDGE * best_knowledge) \
             or ("bm25" in legs and coverage[row] >= COVERAGE) \
             or ("dense" in legs and z[row] >= OUTLIER) \
-            or (coverage[row] >= COVERAGE / 2 and z[row] >= OUTLIER * 0.6)
+            or (coverage[row] >= COVERAGE / 2 and z[row] >= 2.0)
         verdict.append(bool(evidence) and float(fused[row]) >= MIN_FUSED * top)
     return verdict

@@ -79,9 +79,10 @@ def _named_before(question: str, cue: int, plans: dict[str, PlanProfile]) -> Sco
     before = _FILLER.sub("", re.split(r"[，。？！,.?!：:；;]", question[:cue])[-1].strip())
     latin = re.findall(r"[A-Za-z][A-Za-z\-']+", before)
     if latin:
-        words = set(english_words(" ".join(latin[-3:])))
+        named = [w for w in latin[-3:] if set(english_words(w)) & set().union(*(p.english for p in plans.values()))]
+        words = set(english_words(" ".join(named)))
         hit = tuple(sorted(p.id for p in plans.values() if words & p.english))
-        return ScopeHint(hit, " ".join(latin[-3:]), hard=True) if hit and len(hit) < len(plans) else None
+        return ScopeHint(hit, " ".join(named), hard=True) if hit and len(hit) < len(plans) else None
     text = before[-10:]
     grams = [g for g in bigrams(text) if g not in _GENERIC]
     if not grams:

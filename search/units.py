@@ -46,6 +46,11 @@ def unit_type(name: str) -> str | None:
     return next((official for pattern, official in patterns if pattern.search(name)), None)
 
 
+def family(kind: str) -> str:
+    """经济和信息化厅 and 经济和信息化局 are one kind of body at province and city level."""
+    return re.sub(r"(厅|局|委员会|委|办公室|办)$", "", kind)
+
+
 def unit_asks(question: str) -> list[UnitAsk]:
     """Department types named in the question, leftmost-longest, with the role asked about."""
     table, _ = _types()
