@@ -61,7 +61,7 @@ class Artifacts:
             runner = RemoteEndpoint(settings.store_url, timeout_s=settings.query_timeout_s)
         else:
             runner = WorkerPool(str(build.store_path), workers=settings.sparql_workers,
-                                timeout_s=settings.query_timeout_s)
+                                timeout_s=settings.query_timeout_s, memory_mb=settings.worker_memory_mb)
         return cls(settings=settings, graph=graph, catalog=Catalog(graph), search=search, runner=runner,
                    search_problem=problem, lease=lease)
 
