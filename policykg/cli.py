@@ -183,7 +183,7 @@ def search(
     question: Annotated[str, typer.Argument(help="a question in Chinese or English")],
     k: Annotated[int, typer.Option("-k", help="number of results, 1 to 100")] = 10,
     as_json: Annotated[bool, typer.Option("--json", help="print the full response as JSON")] = False,
-    plan: Annotated[str | None, typer.Option(help="only this plan (plan id)")] = None,
+    plan: Annotated[str | None, typer.Option(help="only this plan (plan id; a question naming a plan is scoped to it)")] = None,
     section: Annotated[str | None, typer.Option(help="only this section (title or number)")] = None,
     unit: Annotated[str | None, typer.Option(help="only tasks this unit leads or supports")] = None,
     field: Annotated[str | None, typer.Option(help="only measures in this field (or a narrower one)")] = None,
@@ -206,15 +206,18 @@ def search(
         return
     if response.truncated:
         typer.echo("(question cut to the first 256 characters)", err=True)
-    if not response.results:
+    if not response.results and not response.weaker:
         typer.echo("no measures match; try fewer filters or other words")
-    for hit in response.results:
-        legs_found = ",".join(f"{leg}#{rank}" for leg, rank in hit["why"]["legs"].items())
-        entities = "、".join(f"{e['name']}({e['kind']})" for e in hit["why"]["entities"])
-        typer.echo(f"{hit['plan']} ({hit['number']}) {hit['text'][:70]}")
-        typer.echo(f"      {hit['task_title']} · {'、'.join(hit['lead_units'])} · {hit['deadline'] or '-'}")
-        typer.echo(f"      why: {legs_found}  terms: {'、'.join(hit['why']['matched_terms']) or '-'}"
-                   f"{'  entities: ' + entities if entities else ''}")
+    if response.scope:
+        typer.echo(f"({'only' if response.scope['scoped'] else 'first'} the plan named by "
+                   f"'{response.scope['named']}': {'、'.join(response.scope['titles'])})")
+    for heading, hits in (("", response.results), ("weaker matches:", response.weaker)):
+        if heading and hits:
+            typer.echo(heading)
+        for hit in hits:
+            typer.echo(f"{hit['plan_title']} ({hit['id']}) {hit['text'][:70]}")
+            typer.echo(f"      {hit['task_title']} · {'、'.join(hit['lead_units'])} · {hit['deadline'] or '-'}")
+            typer.echo(f"      why: {hit['why']['summary']}")
 
 
 @app.command("eval")

@@ -5,8 +5,10 @@ confident and weaker matches, explained. Deadlines (search/deadlines.py), depart
 
 from __future__ import annotations
 
+import threading
 import time
 import unicodedata
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,6 +40,7 @@ ROLE_WEIGHTS = {"lead": {"lead": 1.2, "support": 0.5}, "support": {"lead": 0.6, 
                 "any": {"lead": 1.2, "support": 0.8}}
 PLAN_BOOST = 0.5  # a plan named only by its place: its measures gain half a first-rank vote
 DENSE_CANDIDATES = 200
+QUERY_VECTORS = 1024  # recent questions whose vectors are kept
 FAMILY_SHARE = 0.7
 SPECIFIC_SHARE = 0.02  # an entity on at most 2% of the measures counts in full; commoner ones less
 FULL_COVERAGE = 0.6  # a BM25 match holding this share of the question's IDF mass gets a full vote
@@ -72,6 +75,8 @@ class SearchEngine:
         self.weights = weights or dict(DEFAULT_WEIGHTS)
         self.fusion = fusion
         self.plans = profiles(documents, knowledge)
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._vector_lock = threading.Lock()
         self._closures = [set(d.closure) for d in documents]
         self._direct = [set(d.entities) | set(d.unit_keys) for d in documents]
         self._rows_naming: dict[str, list[int]] = {}
@@ -186,8 +191,23 @@ class SearchEngine:
     def _in_plans(self, plans: tuple[str, ...]) -> np.ndarray:
         return np.isin(self._plan_of, [self._plan_numbers[p] for p in plans])
 
-    def _dense(self, question: str, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _query_vector(self, question: str) -> np.ndarray:
+        """Encoding is most of a query's time; the page asks the same question again for every facet
+        click, page and permalink, so recent questions keep their vectors."""
+        with self._vector_lock:
+            vector = self._vectors.get(question)
+            if vector is not None:
+                self._vectors.move_to_end(question)
+                return vector
         vector = self.encoder.encode_queries([question])[0]
+        with self._vector_lock:
+            self._vectors[question] = vector
+            while len(self._vectors) > QUERY_VECTORS:
+                self._vectors.popitem(last=False)
+        return vector
+
+    def _dense(self, question: str, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        vector = self._query_vector(question)
         n = len(self.documents)
         scores = np.full(n, -1.0)
         limit = n if self.vectors.kind == "exact" else min(n, DENSE_CANDIDATES if mask.all() else DENSE_CANDIDATES * 5)

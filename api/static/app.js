@@ -69,13 +69,17 @@ function renderSearch() {
     status.textContent = "检索中…";
     let body;
     try { body = await api("/api/search?" + query); } catch { status.textContent = "检索失败。"; hits.replaceChildren(); return; }
-    hits.replaceChildren(...body.results.map(renderHit));
+    const weaker = body.weaker || [];
+    // confident matches first; the weaker ones apart, under their own heading, never mixed in
+    hits.replaceChildren(...body.results.map(renderHit),
+      ...(weaker.length ? [el("li", { class: "weaker-heading", role: "presentation" }, el("h2", {}, `较弱的匹配（${weaker.length}）`)), ...weaker.map((hit) => renderHit(hit, true))] : []));
     renderFacets(facets, body.facets, current);
     const active = FILTERS.filter((name) => current.searchParams.get(name));
-    status.replaceChildren(`找到 ${body.results.length} 条措施`, ...active.map((name) =>
+    const scope = body.scope ? `（${body.scope.scoped ? "限于" : "优先"}：${body.scope.titles.join("、")}）` : "";
+    status.replaceChildren(`找到 ${body.results.length} 条措施${weaker.length ? `，另有 ${weaker.length} 条较弱的匹配` : ""}${scope}`, ...active.map((name) =>
       el("button", { class: "chip", type: "button", "aria-label": `取消筛选 ${FILTER_LABELS[name] || name}`, onclick: () => toggle(name, null) },
         `${FILTER_LABELS[name] || name}：${current.searchParams.get(name)} ✕`)));
-    if (!body.results.length) hits.replaceChildren(emptyState("没有找到匹配的措施。可以减少筛选条件，或换个说法："));
+    if (!body.results.length && !weaker.length) hits.replaceChildren(emptyState("没有找到匹配的措施。可以减少筛选条件，或换个说法："));
     window.__lastSearchMs = performance.now() - started;
   }
   function toggle(name, value) {
@@ -101,16 +105,13 @@ function renderSearch() {
   run();
 }
 
-function renderHit(hit) {
+function renderHit(hit, weaker = false) {
+  // the reasons in words (why.summary); the legs' ranks stay in the JSON for analysts
   const why = hit.why;
-  const legs = Object.entries(why.legs).map(([leg, rank]) => `${{ bm25: "关键词", dense: "语义", knowledge: "知识图谱" }[leg]}#${rank}`).join("、");
-  return el("li", { class: "hit", "data-number": hit.number, "data-id": hit.id },
+  return el("li", { class: weaker ? "hit weaker" : "hit", "data-number": hit.number, "data-id": hit.id, "data-plan": hit.plan },
     el("a", { href: measureHref(hit) }, measureLabel(hit)), " ", el("span", { html: hit.snippet }),
-    el("div", { class: "meta" }, `${hit.task_title} · ${hit.lead_units.join("、")} · ${hit.deadline || "未定期限"}`),
-    el("div", { class: "why" }, el("b", {}, "匹配原因："), legs,
-      why.matched_terms.length ? `；词：${why.matched_terms.join("、")}` : "",
-      why.entities.length ? `；实体：${why.entities.map((e) => `${e.name}（${KINDS[e.kind] || e.kind}${e.via === "narrower" ? "，含下位" : ""}）`).join("、")}` : "",
-      why.deadline ? `；时限：${why.deadline.deadline}` : ""));
+    el("div", { class: "meta" }, `${hit.plan_title || hit.plan} · ${hit.task_title} · ${hit.lead_units.join("、")} · ${hit.deadline || "未定期限"}`),
+    el("div", { class: "why" }, el("b", {}, "匹配原因："), why.summary || "—"));
 }
 
 // ---------- measure ----------
