@@ -21,7 +21,7 @@ from search.deadlines import DeadlineAsk, deadline_ask, fit
 from search.documents import SearchDocument
 from search.encoder import Encoder
 from search.explain import build_hit
-from search.facets import Filters, facet_counts, filter_mask
+from search.facets import FilterError, Filters, facet_counts, filter_mask
 from search.floor import confident
 from search.fusion import RRF_K, blend, ranks, reciprocal_rank_fusion
 from search.index import load_documents, read_manifest, tokenizer_for
@@ -132,6 +132,8 @@ class SearchEngine:
         question = question[:MAX_QUESTION_CHARS]
         timings: dict[str, float] = {}
         n = len(self.documents)
+        if filters and filters.plan and filters.plan not in self.plans:
+            raise FilterError(f"plan={filters.plan!r} names no plan; plans: {', '.join(self.plans)}")
         mask = filter_mask(self.documents, self._closures, filters, self.knowledge) if filters else np.ones(n, dtype=bool)
         clock = time.perf_counter()
         linked = self.linker.entities(question)

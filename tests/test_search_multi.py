@@ -10,7 +10,7 @@ import pytest
 from policykg.services import SearchService
 from policykg.settings import Settings
 from search.deadlines import deadline_ask
-from search.facets import Filters
+from search.facets import FilterError, Filters
 from search.units import unit_asks
 from tests.conftest import DATA, ROOT
 
@@ -76,6 +76,8 @@ def test_a_question_naming_a_plan_is_scoped_to_it(multi: SearchService, question
 def test_plan_filter(multi: SearchService) -> None:
     response = multi.search("人才", k=20, filters=Filters(plan="guangdong-2023-ai"))
     assert {hit["plan"] for hit in shown(response)} == {"guangdong-2023-ai"}
+    with pytest.raises(FilterError, match="plan='nope' names no plan"):
+        multi.search("人才", filters=Filters(plan="nope"))
 
 
 @pytest.mark.parametrize(("question", "kind"), [
