@@ -93,12 +93,35 @@ def block_network() -> None:
     raise SandboxError("seccomp filter installed but socket(AF_INET) still succeeds")
 
 
+def address_space_mb() -> int:
+    """This process's mapped address space (VmSize), in MB."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmSize:"):
+                return int(line.split()[1]) // 1024
+    return 0
+
+
 def limit_memory(megabytes: int) -> None:
     """Cap this process's address space: an allocation past it fails (MemoryError in Python,
     an abort in pyoxigraph), which the pool turns into a clean 503 and a fresh worker."""
     if megabytes > 0:
+        # glibc gives each thread its own 64 MB malloc arena of address space; the store's threads
+        # would spend the limit on empty arenas and abort at start-up. Two arenas bound that.
+        _limit_malloc_arenas(2)
         limit = megabytes * 1024 * 1024
         _, hard = resource.getrlimit(resource.RLIMIT_AS)
         if hard != resource.RLIM_INFINITY:
             limit = min(limit, hard)
         resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+_M_ARENA_MAX = -8  # mallopt parameter, glibc's malloc.h
+
+
+def _limit_malloc_arenas(count: int) -> None:
+    try:
+        libc = ctypes.CDLL(None)
+        libc.mallopt(_M_ARENA_MAX, count)
+    except (OSError, AttributeError):  # not glibc: nothing to bound
+        pass

@@ -14,7 +14,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from api.sandbox import SandboxError, block_network, limit_memory
+from api.sandbox import SandboxError, address_space_mb, block_network, limit_memory
 from kg.namespaces import PREFIXES
 from kg.store.results import MEDIA, boolean, write_select
 from kg.store.sparql import dataset_options
@@ -36,8 +36,11 @@ def serve_queries(connection: Connection, store_path: str, memory_mb: int = 0) -
         # Loud: the parse check still refuses SERVICE, but the second line of defence is missing.
         sandbox = f"SPARQL worker NOT sandboxed (network sockets still allowed): {error}"
         print(f"policykg: WARNING: {sandbox}", file=sys.stderr, flush=True)
-    limit_memory(memory_mb)
     store = ox.Store.read_only(store_path)
+    # The allowance is on top of what the open store already maps, so a bigger build never stops
+    # a worker from starting, and the same setting means the same headroom for every query.
+    baseline_mb = address_space_mb()
+    limit_memory(baseline_mb + memory_mb if memory_mb else 0)
     connection.send({"hello": True, "sandbox_problem": sandbox})
     current_limit = memory_mb
     while True:
@@ -47,12 +50,12 @@ def serve_queries(connection: Connection, store_path: str, memory_mb: int = 0) -
             return
         if request.get("memory_mb") and request["memory_mb"] != current_limit:
             current_limit = int(request["memory_mb"])
-            limit_memory(current_limit)
+            limit_memory(baseline_mb + current_limit)
         try:
             reply = run_query(store, request)
         except MemoryError:
             reply = {"status": "memory", "message": f"the query needed more memory than a worker may use "
-                                                    f"({current_limit} MB) and was stopped"}
+                                                    f"({current_limit} MB above the open store) and was stopped"}
             connection.send(reply)
             return  # the heap may be in pieces: let the pool start a fresh worker
         connection.send(reply)

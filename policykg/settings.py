@@ -45,8 +45,9 @@ class Settings:
         "env": "POLICYKG_MAX_ANSWER_BYTES", "help": "most bytes a /sparql answer carries; rows past it are left out "
                                                     "and the cut is reported as for the row cap"})
     worker_memory_mb: int = field(default=1024, metadata={
-        "env": "POLICYKG_WORKER_MEMORY_MB", "help": "address-space limit of each SPARQL worker process, in MB; a "
-                                                    "query past it gets 503 and the worker is replaced (0: none)"})
+        "env": "POLICYKG_WORKER_MEMORY_MB", "help": "memory (address space) a SPARQL worker may use above its open "
+                                                    "store, in MB; a query past it gets 503 and the worker is "
+                                                    "replaced (0: no limit)"})
     allowed_hosts: str = field(default="", metadata={
         "env": "POLICYKG_ALLOWED_HOSTS", "help": "comma-separated host names the server answers to besides "
                                                  "127.0.0.1, localhost, [::1] and POLICYKG_HOST (other Host "

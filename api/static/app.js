@@ -3,9 +3,9 @@
 
 const KINDS = { measure: "措施", task: "任务", unit: "单位", field: "领域", partner: "合作方", place: "地点", instrument: "政策工具" };
 const COLORS = { measure: "#b4232a", task: "#6b4fbb", unit: "#1f7a4d", field: "#0b5cad", partner: "#c77700", place: "#3b8ea5", instrument: "#7a6a00" };
-const FACETS = [["section", "章节"], ["unit", "牵头单位"], ["field", "领域"], ["place", "地点"], ["partner", "合作方"], ["deadline", "完成时限"]];
-const FILTERS = ["section", "unit", "field", "place", "partner", "due_before", "deadline_type"];
-const FILTER_LABELS = { section: "章节", unit: "牵头单位", field: "领域", place: "地点", partner: "合作方", due_before: "截止不晚于", deadline_type: "时限类型" };
+const FACETS = [["plan", "方案"], ["section", "章节"], ["unit", "牵头单位"], ["field", "领域"], ["place", "地点"], ["partner", "合作方"], ["deadline", "完成时限"]];
+const FILTERS = ["plan", "section", "unit", "field", "place", "partner", "due_before", "deadline_type"];
+const FILTER_LABELS = { plan: "方案", section: "章节", unit: "牵头单位", field: "领域", place: "地点", partner: "合作方", due_before: "截止不晚于", deadline_type: "时限类型" };
 const EXAMPLES = ["哪些措施涉及外国人才", "与俄罗斯的科技合作", "南京有哪些措施", "没有固定期限、需要持续推进的任务", "cooperation with Russia"];
 const main = document.getElementById("main");
 const params = JSON.parse(document.body.dataset.params || "{}");
