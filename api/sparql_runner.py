@@ -17,6 +17,9 @@ from typing import Any
 import httpx
 
 
+QUEUE_WAITS = 3  # a queued query waits up to this many query time limits for a worker
+
+
 @dataclass(frozen=True)
 class QueryOutcome:
     status: int  # HTTP status to answer with
@@ -86,6 +89,9 @@ class WorkerPool:
     def __init__(self, store_path: str, *, workers: int = 2, timeout_s: float = 10.0, memory_mb: int = 1024) -> None:
         self.store_path = store_path
         self.timeout_s = timeout_s
+        # A queued query may wait for a worker longer than one may run: waiting holds no worker,
+        # and the server's concurrency limit bounds how many wait. Overload still ends in a 503.
+        self.queue_wait_s = QUEUE_WAITS * timeout_s
         self.memory_mb = memory_mb
         self._idle: asyncio.Queue[_Worker] | None = None
         self._threads = ThreadPoolExecutor(max_workers=workers * 2 + 2, thread_name_prefix="sparql")
@@ -109,19 +115,19 @@ class WorkerPool:
         assert self._idle is not None, "start() the pool first"
         loop = asyncio.get_running_loop()
         client = request.get("client")
-        busy = _error(503, f"all query workers are busy; try again (time limit {self.timeout_s:g} s)",
+        busy = _error(503, f"all query workers stayed busy for {self.queue_wait_s:g} s; try again",
                       retry_after=self.timeout_s)
         try:
             if self._idle.empty() and self._preempt_for(client):
                 owed: asyncio.Future[_Worker] = loop.create_future()
                 self._handoff.append(owed)
                 try:
-                    worker = await asyncio.wait_for(owed, timeout=self.timeout_s)
+                    worker = await asyncio.wait_for(owed, timeout=self.queue_wait_s)
                 finally:
                     if owed in self._handoff:
                         self._handoff.remove(owed)
             else:
-                worker = await asyncio.wait_for(self._idle.get(), timeout=self.timeout_s)
+                worker = await asyncio.wait_for(self._idle.get(), timeout=self.queue_wait_s)
         except TimeoutError:
             return busy
         self._busy[worker] = (client, time.monotonic())
