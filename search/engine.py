@@ -43,6 +43,8 @@ DENSE_CANDIDATES = 200
 QUERY_VECTORS = 1024  # recent questions whose vectors are kept
 FAMILY_SHARE = 0.7
 SPECIFIC_SHARE = 0.02  # an entity on at most 2% of the measures counts in full; commoner ones less
+TEXT_SHARE = 0.6  # a measure printing an entity's label the extraction did not link gets this share
+HIDDEN_SHARE = 0.5  # an entity named only by an everyday word (hidden label) gets this share of its vote
 FULL_COVERAGE = 0.6  # a BM25 match holding this share of the question's IDF mass gets a full vote
 
 
@@ -93,6 +95,7 @@ class SearchEngine:
                 for kind in {unit_type(name) for name in names} - {None}:
                     self._unit_rows.setdefault((str(kind), role), []).append(row)
                     self._unit_rows.setdefault((f"family:{family(str(kind))}", role), []).append(row)
+        self._printing: dict[str, list[int]] = {}
         self._rows_by_iri = {d.iri: d.row for d in documents}
         self._ids = {(d.plan, d.number or str(d.seq)): str(d.seq) for d in documents}
         plan_numbers = {plan: number for number, plan in enumerate(self.plans)}
@@ -227,9 +230,10 @@ class SearchEngine:
             # an entity most measures carry (试点, a plan's own field) says little about any one of them
             carriers = len(self._rows_naming.get(entity.key, ())) + len(self._rows_within.get(entity.key, ()))
             specific = float(np.log1p(n / max(carriers, 1)) / np.log1p(1 / SPECIFIC_SHARE)) if n else 1.0
-            weight = KIND_WEIGHTS.get(entity.kind, 1.0) * min(1.0, specific)
+            weight = KIND_WEIGHTS.get(entity.kind, 1.0) * min(1.0, specific) * (HIDDEN_SHARE if entity.hidden else 1.0)
             scores[self._rows_naming.get(entity.key, [])] += weight
             scores[self._rows_within.get(entity.key, [])] += 0.8 * weight
+            scores[self._rows_printing(entity.key)] += TEXT_SHARE * weight
         for unit in units:
             hit = np.zeros(len(self.documents))
             for role, weight in ROLE_WEIGHTS[unit.role].items():
@@ -242,6 +246,20 @@ class SearchEngine:
         if ask is not None:
             scores += np.array([fit(ask, d.deadline_type, d.deadline_start, d.deadline_end) for d in self.documents])
         return scores
+
+    def _rows_printing(self, key: str) -> list[int]:
+        """Measures whose text prints one of the entity's own labels (not a hidden one) though the
+        extraction did not link them (算力资源 in a measure about a supercomputing centre)."""
+        rows = self._printing.get(key)
+        if rows is None:
+            info = self.knowledge.entities.get(key)
+            labels = [l for l in (info.zh_labels if info else ()) if len(l) >= 2 and l not in info.hidden_labels]
+            carried = set(self._rows_naming.get(key, ())) | set(self._rows_within.get(key, ()))
+            rows = [row for row, document in enumerate(self.documents)
+                    if row not in carried and any(label in document.text for label in labels)]
+            with self._vector_lock:
+                self._printing[key] = rows
+        return rows
 
     def _hit(self, row: int, score: float, leg_ranks: dict[str, np.ndarray], terms: list[str],
              linked: list[LinkedEntity], units: list[UnitAsk], ask: DeadlineAsk | None,

@@ -30,6 +30,7 @@ class EntityInfo:
     ancestors: tuple[str, ...]
     foreign: bool = False
     subkind: str | None = None
+    hidden_labels: tuple[str, ...] = ()  # skos:hiddenLabel (zh and en): everyday words, weaker evidence
 
 
 class KnowledgeBase:
@@ -69,6 +70,7 @@ class KnowledgeBase:
                 key=entry.key, kind=entry.kind, name=entry.pref.get("zh", entry.key), name_en=entry.pref.get("en"),
                 zh_labels=tuple(dict.fromkeys(zh)), en_labels=tuple(dict.fromkeys(en)), ancestors=entry.ancestors,
                 foreign=entry.foreign, subkind=entry.subkind,
+                hidden_labels=tuple(dict.fromkeys(label.text for label in entry.labels if label.hidden)),
             )
         knowledge = cls(entities)
         knowledge.add_entities(list(extra))
@@ -90,10 +92,15 @@ class KnowledgeBase:
                 found.update(info.ancestors)
         return found
 
-    def english_index(self) -> dict[tuple[str, ...], list[str]]:
+    def english_index(self, *, hidden_only: bool = False) -> dict[tuple[str, ...], list[str]]:
+        """English label words → entity keys; ``hidden_only``: the words only a hidden label gives."""
         index: dict[tuple[str, ...], list[str]] = {}
         for info in self.entities.values():
-            for label in info.en_labels:
+            labels = info.en_labels
+            if hidden_only:
+                shown = {tuple(english_words(label)) for label in labels if label not in info.hidden_labels}
+                labels = tuple(l for l in labels if l in info.hidden_labels and tuple(english_words(l)) not in shown)
+            for label in labels:
                 words = tuple(english_words(label))
                 if words and (len(words) > 1 or len(words[0]) >= 3):
                     index.setdefault(words, []).append(info.key)

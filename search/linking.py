@@ -17,6 +17,7 @@ class LinkedEntity:
     kind: str
     name: str
     surface: str
+    hidden: bool = False  # named only by a hidden label (an everyday word), not the plan's own terms
 
 
 class Linker:
@@ -33,6 +34,7 @@ class Linker:
         for label in sorted(self._zh, key=len, reverse=True):
             self._by_first.setdefault(label[0], []).append(label)
         self._en = knowledge.english_index()
+        self._en_hidden = knowledge.english_index(hidden_only=True)
 
     def entities(self, question: str) -> list[LinkedEntity]:
         found: list[LinkedEntity] = []
@@ -44,7 +46,7 @@ class Linker:
                 continue
             for key in self._zh[label]:
                 info = self.knowledge.entities[key]
-                found.append(LinkedEntity(key, info.kind, info.name, label))
+                found.append(LinkedEntity(key, info.kind, info.name, label, label in info.hidden_labels))
             index += len(label)
         words = english_words(question)
         position = 0
@@ -52,11 +54,18 @@ class Linker:
             for length in range(min(6, len(words) - position), 0, -1):
                 keys = self._en.get(tuple(words[position : position + length]))
                 if keys:
+                    span = tuple(words[position : position + length])
                     for key in keys:
                         info = self.knowledge.entities[key]
-                        found.append(LinkedEntity(key, info.kind, info.name, " ".join(words[position : position + length])))
+                        found.append(LinkedEntity(key, info.kind, info.name, " ".join(span),
+                                                  key in self._en_hidden.get(span, ())))
                     position += length
                     break
             else:
                 position += 1
-        return list({entity.key: entity for entity in found}.values())
+        # an entity named both ways counts as named by its own terms
+        named: dict[str, LinkedEntity] = {}
+        for entity in found:
+            if entity.key not in named or named[entity.key].hidden and not entity.hidden:
+                named[entity.key] = entity
+        return list(named.values())
