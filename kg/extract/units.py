@@ -15,10 +15,9 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 from kg.extract.lexicon import Lexicon
-from kg.model import Entity, Extraction, Plan
+from kg.model import Entity, Plan
 
 _DATA = Path(__file__).resolve().parent / "data" / "departments.tsv"
 _LEVEL = re.compile(r"^(省|市|区|县|自治区|州)(?=\S{2})")

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from kg.model import Deadline, Measure, Task
 from kg.parse.deadline import find_deadline, parse_deadline
-from kg.parse.layout import DEADLINE_LABELS, LEAD_LABELS, SUPPORT_LABELS, CLOSE, OPEN, label_values
+from kg.parse.layout import CLOSE, DEADLINE_LABELS, LEAD_LABELS, OPEN, SUPPORT_LABELS, label_values
 from kg.parse.measures import RawMeasure, Stream, cut_trailing, split_measures
 from kg.parse.table import Row, match_rows
 from kg.parse.tasks import RawTask

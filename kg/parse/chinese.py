@@ -37,6 +37,26 @@ def chinese_number(text: str) -> int:
     return total + current
 
 
+_PRINTED_DATE = re.compile(
+    r"^(\d{4}|[〇零○一二三四五六七八九]{4})\s*年\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月\s*"
+    r"(\d{1,2}|[一二三四五六七八九十]{1,3})\s*日\s*(印发|发布|印)?$"
+)
+
+
+def printed_date(text: str, *, imprint: bool = False) -> str | None:
+    """A date line as ISO 8601, or None when the text is no date. ``imprint`` also takes the
+    issuing office's trailing 印发/发布/印.
+
+    >>> printed_date("二〇二二年四月八日"), printed_date("2023年9月20日印发"), printed_date("2023年9月20日印发", imprint=True)
+    ('2022-04-08', None, '2023-09-20')
+    """
+    match = _PRINTED_DATE.match(text.replace(" ", ""))
+    if match is None or (match.group(4) and not imprint):
+        return None
+    year, month, day = (chinese_number(match.group(i)) for i in (1, 2, 3))
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
 def join_wrapped(text: str) -> str:
     """Drop whitespace left between Chinese characters by line wrapping.
 

@@ -6,16 +6,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kg.parse.chinese import chinese_number
-from kg.parse.layout import Line
+from kg.parse.chinese import printed_date
+from kg.parse.layout import APPENDIX_HEADING, Line
 
-_DATE = re.compile(
-    r"^(\d{4}|[〇零○一二三四五六七八九]{4})\s*年\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月\s*"
-    r"(\d{1,2}|[一二三四五六七八九十]{1,3})\s*日$"
-)
 _ORG = re.compile(r"(厅|局|委|委员会|部|政府|办公厅|办公室|中心|院|署|小组|组|会|行|公司)$")
 _NOTE = re.compile(r"^[（(][^）)]{2,20}[）)]$|^(公开方式|信息公开)")
-_APPENDIX = re.compile(r"^附件\s*\d*\s*[:：]?\s*$")
 
 
 @dataclass(frozen=True)
@@ -41,17 +36,17 @@ def find_notice(lines: list[Line], index: int) -> Notice | None:
     if not re.search(r"(印发|转发|发布).*通知$", raw.replace("\n", "")):
         return None
     date_at = next((i for i in range(position, min(len(lines), position + 400))
-                    if _DATE.match(lines[i].text.replace(" ", ""))), None)
+                    if printed_date(lines[i].text)), None)
     plan_start = None
     issuers: tuple[str, ...] = ()
     signed = signed_raw = None
     if date_at is not None:
         signed_raw = lines[date_at].text
-        signed = _iso(signed_raw)
+        signed = printed_date(signed_raw)
         issuers = _signature(lines, date_at)
         plan_start = _skip_notes(lines, date_at + 1)
     else:  # no dated signature: the plan starts after an 附件 line
-        appendix = next((i for i in range(position, len(lines)) if _APPENDIX.match(lines[i].text)), None)
+        appendix = next((i for i in range(position, len(lines)) if APPENDIX_HEADING.match(lines[i].text)), None)
         if appendix is not None:
             plan_start = appendix
     if plan_start is None or plan_start >= len(lines):
@@ -83,9 +78,3 @@ def _skip_notes(lines: list[Line], index: int) -> int | None:
         index += 1
     return index if index < len(lines) else None
 
-
-def _iso(raw: str) -> str:
-    match = _DATE.match(raw.replace(" ", ""))
-    assert match is not None
-    year, month, day = (chinese_number(match.group(i)) for i in (1, 2, 3))
-    return f"{year:04d}-{month:02d}-{day:02d}"

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 
 PAGE_NUMBER = re.compile(r"^(?:[-—–－―─·•]{1,2}\s*\d{1,4}\s*[-—–－―─·•]{1,2}|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?|\d{1,3})$")
+APPENDIX_HEADING = re.compile(r"^附件\s*\d*\s*[:：]?\s*$")  # 附件, 附件2：
 SECTION = re.compile(r"^([一二三四五六七八九十]{1,3})\s*[、．.]\s*(.*)$")
 TASK_ARABIC = re.compile(r"^(\d{1,2})\s*([\.．、])\s*(?!\d)(.*)$")
 TASK_CNPAREN = re.compile(r"^([（(])\s*([一二三四五六七八九十]{1,3})\s*([）)])\s*(.*)$")

@@ -8,14 +8,13 @@ import re
 from dataclasses import dataclass
 
 from kg.parse.deadline import parse_deadline
-from kg.parse.layout import DEADLINE_LABELS, LEAD_LABELS, SUPPORT_LABELS, Line
+from kg.parse.layout import APPENDIX_HEADING, DEADLINE_LABELS, LEAD_LABELS, SUPPORT_LABELS, Line
 
 _TASK_COLUMNS = ("重点任务", "主要任务", "工作任务", "任务名称", "具体任务", "任务内容", "工作内容", "重点工作", "任务")
 _COLUMNS = ("序号",) + _TASK_COLUMNS + LEAD_LABELS + SUPPORT_LABELS + DEADLINE_LABELS
 _ROW_NUMBER = re.compile(r"^(\d{1,3})$")
 _DEADLINE_CELL = re.compile(r"(\d{4}\s*年|\d{4}\s*[—–－-]|期间|持续|长期|常态|每年|年底|季度|[“\"]十.五)")
 _CLOSING = re.compile(r"^抄送|.*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*印发$")
-_APPENDIX = re.compile(r"^附件\s*\d*\s*[:：]?\s*$")
 
 
 @dataclass(frozen=True)
@@ -46,7 +45,7 @@ def find_table(lines: list[Line], begin: int, end: int, source: str) -> Table | 
         if header is None:
             continue
         start = index
-        while start - 1 > begin and (not texts[start - 1] or _APPENDIX.match(texts[start - 1])
+        while start - 1 > begin and (not texts[start - 1] or APPENDIX_HEADING.match(texts[start - 1])
                                      or (len(texts[start - 1]) <= 30 and "分工" in texts[start - 1])):
             start -= 1
         stop = next((i for i in range(after, end) if _CLOSING.match(texts[i])), end)

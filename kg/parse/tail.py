@@ -5,17 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kg.parse.chinese import chinese_number
+from kg.parse.chinese import printed_date
 from kg.parse.front import Notice, find_notice
-from kg.parse.layout import SECTION, Line, depth0_split
+from kg.parse.layout import APPENDIX_HEADING, SECTION, Line, depth0_split
 
-_HEADER = re.compile(r"^附件\s*\d*\s*[:：]?$")
 _DOC_NUMBER = re.compile(r"〔\d{4}〕\s*\d+\s*号$|\[\d{4}\]\s*\d+\s*号$")
 _TITLE_END = re.compile(r"(方案|意见|通知|计划|办法|规划|细则|要点|清单|举措|措施)\s*([（(][^）)]*[）)])?$")
-_DATE = re.compile(
-    r"^(\d{4}|[〇零○一二三四五六七八九]{4})\s*年\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月\s*"
-    r"(\d{1,2}|[一二三四五六七八九十]{1,3})\s*日\s*(印发|发布|印)?$"
-)
 _ORG_END = re.compile(r"(厅|局|委员会|委|部|政府|办公厅|办公室|中心|院|署)$")
 
 
@@ -60,7 +55,7 @@ def split_title(lines: list[Line]) -> Head | None:
     notice = find_notice(lines, index)
     if notice is not None:
         index = notice.plan_start
-    if _HEADER.match(lines[index].text):
+    if APPENDIX_HEADING.match(lines[index].text):
         header = lines[index].text
         index = _next(lines, index + 1)
         if index is None:
@@ -88,13 +83,13 @@ def find_tail(lines: list[Line], body_start: int) -> Tail:
     cc_index = next((i for i in range(len(lines) - 1, body_start - 1, -1)
                      if lines[i].text.startswith("抄送")), None)
     date_index = next((i for i in range(len(lines) - 1, body_start - 1, -1)
-                       if _DATE.match(_date_part(lines[i].text)[1].replace(" ", ""))), None)
+                       if printed_date(_date_part(lines[i].text)[1], imprint=True)), None)
     issue_date = issue_date_raw = signed_date = office = None
     body_end = len(lines)
     if date_index is not None and (cc_index is None or date_index > cc_index
                                    or "印" in lines[date_index].text):
         office, issue_date_raw = _date_part(lines[date_index].text)
-        issue_date = _iso(issue_date_raw)
+        issue_date = printed_date(issue_date_raw, imprint=True)
         body_end = date_index
         office_index = _previous(lines, date_index - 1, body_start)
         if office is None and office_index is not None and _is_org_line(lines[office_index].text):
@@ -111,8 +106,8 @@ def find_tail(lines: list[Line], body_start: int) -> Tail:
     # A signature block (issuer name, then a date without 印发) closes the body.
     last = _previous(lines, body_end - 1, body_start)
     signature = None
-    if last is not None and _DATE.match(lines[last].text.replace(" ", "")):
-        signed_date = _iso(lines[last].text)
+    if last is not None and printed_date(lines[last].text, imprint=True):
+        signed_date = printed_date(lines[last].text, imprint=True)
         if issue_date is None:
             issue_date, issue_date_raw = signed_date, lines[last].text
         body_end = last
@@ -129,7 +124,7 @@ def find_tail(lines: list[Line], body_start: int) -> Tail:
 def _date_part(text: str) -> tuple[str | None, str]:
     """(issuing office, date) of an imprint line "XX办公厅　　2022年4月8日印发"."""
     match = _OFFICE_DATE.match(text)
-    if match and _is_org_line(match.group(1).strip()) and _DATE.match(match.group(2).replace(" ", "")):
+    if match and _is_org_line(match.group(1).strip()) and printed_date(match.group(2), imprint=True):
         return match.group(1).strip(), match.group(2).strip()
     return None, text
 
@@ -160,12 +155,6 @@ def short_name(issuer: str | None) -> str | None:
 def _is_org_line(text: str) -> bool:
     return len(text) <= 40 and not re.search(r"[，。；：,;:]", text) and bool(_ORG_END.search(text))
 
-
-def _iso(raw: str) -> str:
-    match = _DATE.match(raw.replace(" ", ""))
-    assert match is not None
-    year, month, day = (chinese_number(match.group(i)) for i in (1, 2, 3))
-    return f"{year:04d}-{month:02d}-{day:02d}"
 
 
 def _next(lines: list[Line], index: int) -> int | None:

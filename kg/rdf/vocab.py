@@ -11,19 +11,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 from rdflib import Graph, Namespace, URIRef
-from rdflib.namespace import (
-    DCTERMS,
-    ORG,
-    OWL,
-    PROV,
-    RDF,
-    RDFS,
-    SH,
-    SKOS,
-    TIME,
-    XSD,
-    DefinedNamespace,
-)
+from rdflib.namespace import DefinedNamespace
 
 from kg.namespaces import PKO_NS, PREFIXES
 
