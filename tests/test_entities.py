@@ -30,12 +30,6 @@ FLOORS: dict[str, dict[str, tuple[float, float]]] = {
     "heilongjiang-2022-seed": {"field": (0.97, 0.97), "partner": (0.97, 0.97), "place": (0.97, 0.95)},
     "ningbo-kjj-2022": {"field": (0.97, 0.97), "partner": (0.97, 0.97), "place": (0.97, 0.97)},
 }
-# Unit full names not (yet) produced as the samples spell them; every other one must be exact.
-KNOWN_UNIT_MISSES = {
-    ("heilongjiang-2022-seed", "北大荒集团"),  # needs the enterprise's registered name in a vocabulary
-    ("heilongjiang-2022-seed", "各市（地）、县（市）政府"),  # expected spells out 人民政府（行政公署）per level
-    ("ningbo-kjj-2022", "各区(县、市)科技局"),  # expected keeps it without the city
-}
 OTHER_PROVINCES = ("beijing-2023-health-data", "guangdong-2023-ai", "heilongjiang-2022-seed")
 FOREIGN_BODIES = ("unit/jiangsu", "unit/ningbo", "unit/江苏", "unit/宁波")
 
@@ -78,15 +72,11 @@ def test_entities_score_above_their_floors(lexicon: Lexicon, samples: dict, name
 
 @pytest.mark.parametrize("name", sorted(FLOORS))
 def test_unit_full_names(samples: dict, name: str) -> None:
+    """Every expected unit is printed by the parser and gets exactly the sample's full name."""
     _, extraction, expected = samples[name]
     got = dict(extraction.unit_full_names)
-    for label, full in expected["units"]["full_names"].items():
-        if (name, label) in KNOWN_UNIT_MISSES:
-            assert got.get(label) != full, f"{label} now resolves: drop it from KNOWN_UNIT_MISSES"
-        elif label in got:  # labels the parser prints (some samples key full names by canonical label)
-            assert got[label] == full, label
-    wanted = {label for label in expected["units"]["full_names"] if (name, label) not in KNOWN_UNIT_MISSES}
-    assert len(wanted & set(got)) >= len(wanted) - 2  # all but labels the parser does not print verbatim
+    wanted = expected["units"]["full_names"]
+    assert {label: got.get(label) for label in wanted} == wanted
 
 
 @pytest.mark.parametrize("name", OTHER_PROVINCES)

@@ -6,7 +6,8 @@ their abbreviations come from data/departments.tsv, so every province and city i
 without per-issuer lists. The same body gets one key in every plan (unit/<full name>, or the
 curated key when the vocabulary knows the full name). Printed forms naming the same body in one
 plan are aliases of the first one printed (省卫健委 = 省卫生健康委). A label with no jurisdiction
-in it (高新技术处, 办公室) is an internal division of the issuer and hangs under it only.
+in it (高新技术处, 办公室) is an internal division of the issuer and hangs under it only. Well-known
+state-owned groups (北大荒集团, 国家电网) come from data/enterprises.tsv: national, no prefix.
 """
 
 from __future__ import annotations
@@ -20,8 +21,15 @@ from kg.extract.lexicon import Lexicon
 from kg.model import Entity, Plan
 
 _DATA = Path(__file__).resolve().parent / "data" / "departments.tsv"
+_ENTERPRISES = _DATA.with_name("enterprises.tsv")
 _LEVEL = re.compile(r"^(省|市|区|县|自治区|州)(?=\S{2})")
 _COLLECTIVE = re.compile(r"^(各|相关|有关)")
+# a collective naming bodies of the lower jurisdictions: 各区(县、市)科技局, 各市（地）、县（市）政府
+_LOWER = re.compile(r"^(各|相关|有关)(市|地|区|县|州|盟|旗|乡|镇|街道)")
+_GOVERNMENT = re.compile(r"(人民)?政府(（行政公署）)?$")
+_TOP_LEVEL_COMMA = re.compile(r"、(?![^（]*）)")  # 、 outside brackets: 县（市、区） stays one level
+# levels whose government is an agency of the province, the 行政公署, not a 人民政府
+_OFFICE_LEVELS = frozenset({"地区", "盟"})
 _SUFFIXES = (("管委会", "管理委员会"), ("执委会", "执行委员会"))
 _ZONE_ABBREVIATIONS = (("经开区", "经济技术开发区"), ("高新区", "高新技术产业开发区"))
 _NATIONAL_PATTERNS = (  # vertically managed bodies named after a place: 哈尔滨海关, 黑龙江银保监局
@@ -43,6 +51,18 @@ def departments() -> dict[tuple[str, str], str]:
         if line and not line.startswith("#"):
             printed, official, level = line.split("\t")
             table[(printed, level)] = official
+    return table
+
+
+@lru_cache(maxsize=1)
+def enterprises() -> dict[str, str]:
+    """Printed short name (or the registered name itself) → registered name of a state-owned group."""
+    table: dict[str, str] = {}
+    for line in _ENTERPRISES.read_text("utf-8").splitlines()[1:]:  # the first line names the columns
+        if line and not line.startswith("#"):
+            registered, shorts = line.split("\t")
+            for printed in (registered, *shorts.split("|")):
+                table[printed] = registered
     return table
 
 
@@ -86,9 +106,16 @@ def _places_in(text: str, lexicon: Lexicon) -> list[tuple[int, Entity]]:
 
 
 def full_name(label: str, where: Jurisdiction, lexicon: Lexicon) -> str | None:
-    """The body's full official name, or None for an internal division of the issuer."""
-    if _COLLECTIVE.match(label):  # 各市（地）、县（市）政府 is one collective unit, never split
-        return _collective(label, where)
+    """The body's full official name, or None for an internal division of the issuer. Official
+    names bracket with full-width （）, whichever the plan printed."""
+    name = _full_name(label, where, lexicon)
+    return _full_width(name) if name else None
+
+
+def _full_name(label: str, where: Jurisdiction, lexicon: Lexicon) -> str | None:
+    collective = _COLLECTIVE.match(label)
+    if collective:  # 各市（地）、县（市）政府 is one collective unit, never split
+        return _collective(label, collective.group(1), where)
     if "、" in label and not re.search(r"[（(][^）)]*、", label):
         parts = [full_name(part, where, lexicon) for part in label.split("、")]
         return "、".join(p or "" for p in parts) if all(parts) else None
@@ -98,11 +125,48 @@ def full_name(label: str, where: Jurisdiction, lexicon: Lexicon) -> str | None:
     return known[0].name if known else name
 
 
-def _collective(label: str, where: Jurisdiction) -> str | None:
+def _collective(label: str, word: str, where: Jurisdiction) -> str | None:
+    """A collective of governments keeps the jurisdiction (北京市各区人民政府) and names each listed
+    level's government; one of lower jurisdictions' departments (各区（县、市）科技局) names their
+    bodies, not the plan's, so it takes no prefix (its key does: see ``key_name``)."""
+    top = _collective_top(label, where)
+    if top is None:  # without a jurisdiction the collective is no body we can name
+        return None
+    text = _full_width(label)
+    if _GOVERNMENT.search(text):
+        return top + "、".join(_government(part, word) for part in _TOP_LEVEL_COMMA.split(text))
+    return _expand_suffixes(text) if _lower_departments(text) else top + _expand_suffixes(text)
+
+
+def _collective_top(label: str, where: Jurisdiction) -> str | None:
     """各区政府 belongs to the city, 各市（地）/各地级以上市 to the province."""
     city_level = where.city and not re.match(r"^(各|相关|有关)(市|地)", label)
-    top = where.city if city_level else where.province or where.city
-    return top + _expand_suffixes(label) if top else None
+    return where.city if city_level else where.province or where.city
+
+
+def _government(part: str, word: str) -> str:
+    """各市（地） → 各市（地）人民政府（行政公署）: one level of a collective of governments. A level
+    listing 地 beside another (市（地）), or 地区/盟, includes prefectures, governed by 行政公署;
+    a bare 各地 is "every locality"."""
+    level = _GOVERNMENT.sub("", _COLLECTIVE.sub("", part))
+    kinds = {k for k in re.split(r"[（）、]", level) if k}
+    office = bool(kinds & _OFFICE_LEVELS) or ("地" in kinds and len(kinds) > 1)
+    return f"{word}{level}人民政府" + ("（行政公署）" if office else "")
+
+
+def key_name(label: str, name: str, where: Jurisdiction) -> str:
+    """The name a body is keyed by: its full name, but for a collective of lower jurisdictions'
+    departments the plan's jurisdiction too, as 宁波's 各区（县、市）科技局 are not 杭州's."""
+    top = _collective_top(label, where)
+    return top + name if _lower_departments(label) and top and not name.startswith(top) else name
+
+
+def _lower_departments(label: str) -> bool:
+    return bool(_LOWER.match(label)) and not _GOVERNMENT.search(_full_width(label))
+
+
+def _full_width(name: str) -> str:
+    return name.replace("(", "（").replace(")", "）")
 
 
 def _body_name(label: str, where: Jurisdiction, lexicon: Lexicon) -> str | None:
@@ -110,6 +174,8 @@ def _body_name(label: str, where: Jurisdiction, lexicon: Lexicon) -> str | None:
     known = [e for e in lexicon.find(label, "unit") if not lexicon.parents.get(e.key) and not _LEVEL.match(label)]
     if known:
         return known[0].name
+    if label in enterprises():  # before places: 中国移动 is no body of the place 中国
+        return enterprises()[label]
     level = _LEVEL.match(label)
     if level:
         place = where.province if level.group(1) in ("省", "自治区") else where.city or where.province
@@ -222,9 +288,11 @@ def link_units(plan: Plan, lexicon: Lexicon) -> UnitLinks:
             keys[label] = inside[0].key
         elif label in full_names:
             name = full_names[label]
-            keys[label] = key = unit_key(name, lexicon)
+            keyed = key_name(label, name, where)
+            keys[label] = key = unit_key(keyed, lexicon)
             if key not in lexicon.entities:
-                new.setdefault(key, Entity(key=key, kind="unit", name=name, labels=(name,), subkind="Department"))
+                new.setdefault(key, Entity(key=key, kind="unit", name=name, labels=tuple(dict.fromkeys((name, keyed))),
+                                           subkind="Department"))
         else:
             keys[label] = key = f"unit/{scope}/{label}"
             new.setdefault(key, Entity(key=key, kind="unit", name=label, labels=(label,), subkind="InternalDivision"))
