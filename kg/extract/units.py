@@ -23,7 +23,7 @@ from kg.model import Entity, Plan
 _DATA = Path(__file__).resolve().parent / "data" / "departments.tsv"
 _ENTERPRISES = _DATA.with_name("enterprises.tsv")
 _LEVEL = re.compile(r"^(省|市|区|县|自治区|州)(?=\S{2})")
-_COLLECTIVE = re.compile(r"^(各|相关|有关)")
+_COLLECTIVE = re.compile(r"^(各有关|各相关|各|相关|有关)")  # 各有关州、市: each level is 各有关
 # a collective naming bodies of the lower jurisdictions: 各区(县、市)科技局, 各市（地）、县（市）政府
 _LOWER = re.compile(r"^(各|相关|有关)(市|地|区|县|州|盟|旗|乡|镇|街道)")
 _GOVERNMENT = re.compile(r"(人民)?政府(（行政公署）)?$")
@@ -39,6 +39,7 @@ _NATIONAL_PATTERNS = (  # vertically managed bodies named after a place: 哈尔�
     (re.compile(r"^人民银行(?P<p>.+)$"), "中国人民银行{p}"),
 )
 _EXTERNAL_SUFFIXES = ("大学", "学院", "集团", "公司", "银行", "研究院", "科学院", "医院")
+_AUTONOMOUS = ("自治州", "自治县", "自治旗")
 _PROVINCE_KINDS = frozenset({"Province", "Municipality"})
 _CITY_KINDS = frozenset({"PrefectureCity", "Municipality"})
 
@@ -187,10 +188,16 @@ def _body_name(label: str, where: Jurisdiction, lexicon: Lexicon) -> str | None:
     places = _places_in(label, lexicon)
     if places and places[0][0] == 0:
         place = places[0][1]
-        name = _expand_suffixes(label)
         rest = label[len(next(lb for lb in place.labels if label.startswith(lb))):]
+        printed = label[: len(label) - len(rest)]
+        # the body bears the place's official name where the plan printed a short form of a zone or an
+        # autonomous area: 西双版纳州人民政府 → 西双版纳傣族自治州人民政府, 东湖高新区管委会 → 武汉东湖新技术开发区管理委员会
+        official = place.name if printed != place.name and (place.subkind == "Zone" or place.name.endswith(_AUTONOMOUS)) \
+            else None
         if departments().get((rest, "*")):
-            name = _expand(rest, label[: len(label) - len(rest)], "市")
+            name = _expand(rest, official or printed, "市")
+        else:
+            name = official + _expand_suffixes(rest) if official else _expand_suffixes(label)
         parents = [lexicon.entities[a].name for a in lexicon.ancestors.get(place.key, ()) if a in lexicon.entities]
         if place.subkind in ("District", "County") and where.city in parents and not label.startswith(where.city or ""):
             return where.city + name  # 昌平区政府 → 北京市昌平区人民政府

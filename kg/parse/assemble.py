@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from kg.model import Deadline, Measure, Task
 from kg.parse.deadline import find_deadline, parse_deadline
-from kg.parse.layout import CLOSE, DEADLINE_LABELS, LEAD_LABELS, OPEN, SUPPORT_LABELS, label_values
+from kg.parse.layout import CLOSE, DEADLINE_LABELS, OPEN, label_values, unit_roles
 from kg.parse.measures import RawMeasure, Stream, cut_trailing, split_measures
 from kg.parse.table import Row, match_rows
 from kg.parse.tasks import RawTask
@@ -64,9 +64,10 @@ def build(raw_tasks: list[RawTask], rows: tuple[Row, ...], rules: Rules
             seq = len(measures) + 1
             measures.append(_measure(seq, task_id, piece))
             seqs.append(seq)
-        lead = tuple(u for label, v in labels if label in LEAD_LABELS for u in split_units(v, rules.merged))
-        support = tuple(u for label, v in labels if label in SUPPORT_LABELS for u in split_units(v, rules.merged))
-        unit_label = next((label for label, _ in labels if label in LEAD_LABELS), None)
+        leads, supports = unit_roles([label for label, _ in labels])
+        lead = tuple(u for label, v in labels if label in leads for u in split_units(v, rules.merged))
+        support = tuple(u for label, v in labels if label in supports for u in split_units(v, rules.merged))
+        unit_label = next((label for label, _ in labels if label in leads), None)
         deadline_raw = next((v for label, v in labels if label in DEADLINE_LABELS), None)
         source, row_number = None, None
         if index - 1 in matched and not lead:

@@ -43,7 +43,7 @@ def find_notice(lines: list[Line], index: int) -> Notice | None:
     if date_at is not None:
         signed_raw = lines[date_at].text
         signed = printed_date(signed_raw)
-        issuers = _signature(lines, date_at)
+        _, issuers = signature_block(lines, date_at)
         plan_start = _skip_notes(lines, date_at + 1)
     else:  # no dated signature: the plan starts after an 附件 line
         appendix = next((i for i in range(position, len(lines)) if APPENDIX_HEADING.match(lines[i].text)), None)
@@ -56,11 +56,13 @@ def find_notice(lines: list[Line], index: int) -> Notice | None:
                   plan_start=plan_start)
 
 
-def _signature(lines: list[Line], date_at: int) -> tuple[str, ...]:
-    """Issuer names on the lines just above the date, several to a line when separated by spaces."""
+def signature_block(lines: list[Line], date_at: int, floor: int = 0) -> tuple[int, tuple[str, ...]]:
+    """Issuer names on the lines just above the date, several to a line when separated by spaces,
+    and the index of the block's first line (``date_at`` when there is none)."""
     names: list[str] = []
+    top = date_at
     position = date_at - 1
-    while position >= 0 and len(names) < 8:
+    while position >= floor and len(names) < 8:
         text = lines[position].text
         if not text:
             position -= 1
@@ -69,8 +71,9 @@ def _signature(lines: list[Line], date_at: int) -> tuple[str, ...]:
         if len(text) > 80 or not all(_ORG.search(part) and not re.search(r"[，。；：,;:]", part) for part in parts):
             break
         names[:0] = parts
+        top = position
         position -= 1
-    return tuple(names)
+    return top, tuple(names)
 
 
 def _skip_notes(lines: list[Line], index: int) -> int | None:

@@ -22,6 +22,8 @@ DEADLINE_LABELS = ("完成时限", "完成时间", "完成期限", "时间节点
 _LABEL_WORDS = "|".join(LEAD_LABELS + SUPPORT_LABELS + DEADLINE_LABELS)
 LABEL = re.compile(rf"({_LABEL_WORDS})\s*[:：]")
 LABEL_LINE = re.compile(rf"^[（(【\[〔]?\s*(?:{_LABEL_WORDS})\s*[:：]")
+# 【牵头单位】A【完成时限】B: labels in lenticular brackets instead of before a colon
+_BRACKET_LABEL = re.compile(rf"【\s*({_LABEL_WORDS})\s*】")
 OPEN, CLOSE = "（(【[〔", "）)】]〕"
 SENTENCE_END = "。！？!?；;：:…"
 
@@ -54,8 +56,29 @@ def split_lines(text: str) -> tuple[list[Line], int]:
         if stripped and PAGE_NUMBER.match(stripped):
             page_numbers += 1
             stripped = ""
+        elif stripped.startswith("【") and _BRACKET_LABEL.match(stripped):
+            labelled = _colon_labels(stripped)
+            start += len(labelled) - len(labelled.lstrip())
+            stripped = labelled.strip()
         lines.append(Line(stripped, start))
     return lines, page_numbers
+
+
+def _colon_labels(text: str) -> str:
+    """【牵头单位】A → "牵头单位：A" padded to the same length, so offsets into the line stay
+    those of the source (the label itself never becomes measure text)."""
+    def colon(match: re.Match[str]) -> str:
+        return " " * (len(match.group(0)) - len(match.group(1)) - 1) + match.group(1) + "："
+    return _BRACKET_LABEL.sub(colon, text)
+
+
+def unit_roles(labels: list[str]) -> tuple[frozenset[str], frozenset[str]]:
+    """(lead labels, supporting labels) of one task or bracket. 责任单位 alone names the units
+    responsible (they lead); printed beside 牵头单位 it names the others responsible, who support."""
+    leads = set(LEAD_LABELS)
+    if any(label.startswith("牵头") for label in labels):
+        leads = {label for label in LEAD_LABELS if label.startswith("牵头")}
+    return frozenset(leads), frozenset(SUPPORT_LABELS) | (frozenset(LEAD_LABELS) - leads)
 
 
 def depth0_split(text: str, separators: str) -> list[tuple[int, str]]:

@@ -87,7 +87,8 @@ def parse_source(source: SourceText, *, plan_id: str) -> Plan:
     )
     preamble_lines = [line for line in body[:preamble_end] if line.text and not _SALUTATION.match(line.text)]
     notice = head.notice
-    issuers = notice.issuers if notice is not None and len(notice.issuers) > 1 else ()
+    issuers = notice.issuers if notice is not None and len(notice.issuers) > 1 else \
+        tail.signers if notice is None else ()
     issuer = issuers[0] if issuers else (notice.issuers[0] if notice and notice.issuers else tail.issuer)
     plan = Plan(
         id=plan_id, file=Path(source.file).name, text=source.text, encoding=source.encoding,

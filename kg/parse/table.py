@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from kg.parse.deadline import parse_deadline
-from kg.parse.layout import APPENDIX_HEADING, DEADLINE_LABELS, LEAD_LABELS, SUPPORT_LABELS, Line
+from kg.parse.layout import APPENDIX_HEADING, DEADLINE_LABELS, LEAD_LABELS, SUPPORT_LABELS, Line, unit_roles
 
 _TASK_COLUMNS = ("重点任务", "主要任务", "工作任务", "任务名称", "具体任务", "任务内容", "工作内容", "重点工作", "任务")
 _COLUMNS = ("序号",) + _TASK_COLUMNS + LEAD_LABELS + SUPPORT_LABELS + DEADLINE_LABELS
@@ -77,8 +77,9 @@ def _header(texts: list[str], index: int, end: int) -> tuple[list[str] | None, i
 
 def _rows(texts: list[str], header: list[str], position: int, end: int) -> list[Row]:
     cells_per_line = len(texts[position].split()) >= 3 if position < end else False
-    lead_label = next(c for c in header if c in LEAD_LABELS)
-    has_support = any(c in SUPPORT_LABELS for c in header)
+    leads, supports = unit_roles(header)  # 牵头单位 | 责任单位 columns: the second supports
+    lead_label = next(c for c in header if c in leads)
+    has_support = any(c in supports for c in header)
     has_deadline = any(c in DEADLINE_LABELS for c in header)
     rows: list[Row] = []
     chunk: list[str] = []

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from kg.parse.chinese import printed_date
-from kg.parse.front import Notice, find_notice
+from kg.parse.front import Notice, find_notice, signature_block
 from kg.parse.layout import APPENDIX_HEADING, SECTION, Line, depth0_split
 
 _DOC_NUMBER = re.compile(r"〔\d{4}〕\s*\d+\s*号$|\[\d{4}\]\s*\d+\s*号$")
@@ -39,6 +39,7 @@ class Tail:
     signed_date: str | None = None
     cc_raw: str | None = None
     cc: tuple[str, ...] = ()
+    signers: tuple[str, ...] = ()  # joint issuers signing at the end, in printed order
 
 
 def split_title(lines: list[Line]) -> Head | None:
@@ -85,6 +86,7 @@ def find_tail(lines: list[Line], body_start: int) -> Tail:
     date_index = next((i for i in range(len(lines) - 1, body_start - 1, -1)
                        if printed_date(_date_part(lines[i].text)[1], imprint=True)), None)
     issue_date = issue_date_raw = signed_date = office = None
+    signers: tuple[str, ...] = ()
     body_end = len(lines)
     if date_index is not None and (cc_index is None or date_index > cc_index
                                    or "印" in lines[date_index].text):
@@ -95,6 +97,9 @@ def find_tail(lines: list[Line], body_start: int) -> Tail:
         if office is None and office_index is not None and _is_org_line(lines[office_index].text):
             office = lines[office_index].text
             body_end = office_index
+            top, names = signature_block(lines, date_index, body_start)
+            if len(names) > 1 and all(_is_org_line(name) for name in names):  # joint issuers sign the plan
+                office, body_end, signers = None, top, names
     cc_raw = None
     cc: tuple[str, ...] = ()
     if cc_index is not None and cc_index < body_end:
@@ -113,12 +118,16 @@ def find_tail(lines: list[Line], body_start: int) -> Tail:
         body_end = last
         name = _previous(lines, last - 1, body_start)
         if name is not None and _is_org_line(lines[name].text):
-            signature = lines[name].text
-            body_end = name
-    issuer = _issuer(office, signature, lines, body_start)
+            # joint issuers sign one above the other (or side by side): the first printed leads
+            top, signers = signature_block(lines, last, body_start)
+            if len(signers) > 1 and all(_is_org_line(s) for s in signers):
+                signature, body_end = signers[0], top
+            else:
+                signature, body_end, signers = lines[name].text, name, ()
+    issuer = _issuer(office, signature or (signers[0] if signers else None), lines, body_start)
     return Tail(body_end=body_end, issuer=issuer, issuer_short=short_name(issuer), issuing_office=office,
                 issue_date=issue_date, issue_date_raw=issue_date_raw, signed_date=signed_date,
-                cc_raw=cc_raw, cc=cc)
+                cc_raw=cc_raw, cc=cc, signers=signers)
 
 
 def _date_part(text: str) -> tuple[str | None, str]:

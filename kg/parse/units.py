@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kg.parse.layout import LABEL, LEAD_LABELS, SUPPORT_LABELS, depth0_split, label_values
+from kg.parse.layout import LABEL, depth0_split, label_values, unit_roles
 
 # "各项任务的责任单位中，列第一位的为牵头单位" and its variants.
 FIRST_LEADS = re.compile(r"(?:列|排|排列|位列|列在|排在|排名)\s*(?:第一位|第一|首位)[^，。；]{0,6}?(?:为|是)\s*牵头")
@@ -73,10 +73,11 @@ def bracket_units(inner: str, merged: frozenset[str] = frozenset(), *, first_lea
     (A、B牵头，C，D按职责分工负责 — units before 牵头 lead, the rest support)."""
     if LABEL.search(inner):
         pairs = label_values(inner)
-        lead_values = [v for label, v in pairs if label in LEAD_LABELS]
-        support = [u for label, v in pairs if label in SUPPORT_LABELS for u in split_units(v, merged)]
+        leads, supports = unit_roles([label for label, _ in pairs])
+        lead_values = [v for label, v in pairs if label in leads]
+        support = [u for label, v in pairs if label in supports for u in split_units(v, merged)]
         lead = [u for v in lead_values for u in split_units(v, merged)]
-        label = next((label for label, _ in pairs if label in LEAD_LABELS), None)
+        label = next((label for label, _ in pairs if label in leads), None)
         return assign(label, tuple(lead), tuple(support), first_leads=first_leads)
     lead: list[str] = []
     other: list[str] = []
