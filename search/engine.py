@@ -18,8 +18,9 @@ import numpy as np
 from kg.errors import InputError
 from search.bm25 import BM25
 from search.deadlines import DeadlineAsk, deadline_ask, fit
+from search.dense import dense_scores
 from search.documents import SearchDocument
-from search.encoder import Encoder
+from search.encoder import Encoder, encoder_blocks
 from search.explain import build_hit
 from search.facets import FilterError, Filters, facet_counts, filter_mask
 from search.floor import confident
@@ -28,6 +29,7 @@ from search.index import load_documents, read_manifest, tokenizer_for
 from search.knowledge import KnowledgeBase
 from search.linking import LinkedEntity, Linker
 from search.scope import ScopeHint, plan_hint, profiles
+from search.tokenize import share_named
 from search.units import UnitAsk, family, unit_asks, unit_type
 from search.vectors import VectorIndex
 
@@ -45,6 +47,8 @@ FAMILY_SHARE = 0.7
 SPECIFIC_SHARE = 0.02  # an entity on at most 2% of the measures counts in full; commoner ones less
 TEXT_SHARE = 0.6  # a measure printing an entity's label the extraction did not link gets this share
 HIDDEN_SHARE = 0.5  # an entity named only by an everyday word (hidden label) gets this share of its vote
+FULL_NAMED = 0.3  # the knowledge leg votes in full when the question's linked names make up this share of it…
+MIN_NAMED = 0.25  # …and with this share of its vote when they are a small part (编程 in a question about training)
 FULL_COVERAGE = 0.6  # a BM25 match holding this share of the question's IDF mass gets a full vote
 
 
@@ -72,6 +76,7 @@ class SearchEngine:
         self.vectors = vectors
         self.knowledge = knowledge
         self.encoder = encoder
+        self._blocks = encoder_blocks(encoder)
         self.tokenizer = tokenizer_for(knowledge)
         self.linker = Linker(knowledge)
         self.weights = weights or dict(DEFAULT_WEIGHTS)
@@ -168,7 +173,10 @@ class SearchEngine:
         timings["knowledge"] = _ms(clock)
         clock = time.perf_counter()
         leg_ranks = {leg: ranks(scores[leg], found[leg]) for leg in scores}
-        strength = {"bm25": np.clip(coverage / FULL_COVERAGE, 0.0, 1.0), "knowledge": np.clip(knowledge, 0.0, 1.0)}
+        named = share_named(question, self._named_spans(question, linked) + [u.surface for u in units]
+                            + ([ask.surface] if ask else []))
+        strength = {"bm25": np.clip(coverage / FULL_COVERAGE, 0.0, 1.0),
+                    "knowledge": np.clip(knowledge, 0.0, 1.0) * min(1.0, max(MIN_NAMED, named / FULL_NAMED))}
         fused = blend(scores, found, self.weights) if self.fusion == "blend" else \
             reciprocal_rank_fusion(leg_ranks, self.weights, strength=strength)
         anything = np.any(list(found.values()), axis=0) & mask
@@ -177,7 +185,7 @@ class SearchEngine:
             fused = fused + np.where(boost, PLAN_BOOST / (RRF_K + 1), 0.0)
         fused = np.where(anything, fused, -np.inf)
         order = [int(i) for i in np.argsort(-fused, kind="stable")[:k] if np.isfinite(fused[i])]
-        sure = confident(order, fused, coverage, dense[0] if dense else None, knowledge, legs)
+        sure = confident(order, fused, coverage, dense[0] if dense else None, knowledge, legs, named)
         shown = [self._hit(i, float(fused[i]), leg_ranks, terms, linked, units, ask, hint) for i in order]
         results = [hit for hit, ok in zip(shown, sure) if ok]
         weaker = [hit for hit, ok in zip(shown, sure) if not ok]
@@ -212,15 +220,9 @@ class SearchEngine:
         return vector
 
     def _dense(self, question: str, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        vector = self._query_vector(question)
         n = len(self.documents)
-        scores = np.full(n, -1.0)
         limit = n if self.vectors.kind == "exact" else min(n, DENSE_CANDIDATES if mask.all() else DENSE_CANDIDATES * 5)
-        values, ids = self.vectors.search(vector, limit)
-        keep = ids >= 0
-        scores[ids[keep]] = values[keep]
-        found = np.zeros(n, dtype=bool)
-        found[ids[keep]] = True
+        scores, found = dense_scores(self.vectors, self._query_vector(question), self._blocks, limit)
         return scores, found & mask
 
     def _knowledge(self, linked: list[LinkedEntity], units: list[UnitAsk], ask: DeadlineAsk | None) -> np.ndarray:
@@ -246,6 +248,17 @@ class SearchEngine:
         if ask is not None:
             scores += np.array([fit(ask, d.deadline_type, d.deadline_start, d.deadline_end) for d in self.documents])
         return scores
+
+    def _named_spans(self, question: str, linked: list[LinkedEntity]) -> list[str]:
+        """Every label of a linked entity the question prints (智能手环 and 智能手表 both name wearables)."""
+        lowered = question.lower()
+        spans = [e.surface for e in linked]
+        for entity in linked:
+            info = self.knowledge.entities.get(entity.key)
+            if info is not None:
+                spans += [label for label in info.zh_labels + info.en_labels + info.hidden_labels
+                          if len(label) >= 2 and label.lower() in lowered]
+        return spans
 
     def _rows_printing(self, key: str) -> list[int]:
         """Measures whose text prints one of the entity's own labels (not a hidden one) though the

@@ -13,20 +13,21 @@ MIN_FUSED = 0.3  # never confident below this share of the top fused score
 COVERAGE = 0.5  # half the question's words (by IDF)
 OUTLIER = 3.3  # dense similarity this many standard deviations above the corpus mean (nonsense reaches 3.2)
 KNOWLEDGE = 0.5  # at least half the best knowledge score
+NAMED = 0.2  # …when the linked names make up this share of the question (编程 alone does not answer one about training engineers)
 
 
 def confident(order: list[int], fused: np.ndarray, coverage: np.ndarray, dense: np.ndarray | None,
-              knowledge: np.ndarray, legs: tuple[str, ...]) -> list[bool]:
+              knowledge: np.ndarray, legs: tuple[str, ...], named: float = 1.0) -> list[bool]:
     if not order:
         return []
     top = float(fused[order[0]])
     z = np.zeros(len(fused))
     if dense is not None:
-        valid = dense > -1
+        valid = np.isfinite(dense)
         if valid.sum() > 1:
             mean, std = float(dense[valid].mean()), float(dense[valid].std()) or 1.0
             z = np.where(valid, (dense - mean) / std, 0.0)
-    best_knowledge = float(knowledge.max()) if "knowledge" in legs else 0.0
+    best_knowledge = float(knowledge.max()) if "knowledge" in legs and named >= NAMED else 0.0
     verdict = []
     for row in order:
         evidence = (best_knowledge > 0 and knowledge[row] >= KNOWLEDGE * best_knowledge) \

@@ -12,7 +12,7 @@ from kg.errors import PolicyKGError
 from search.bm25 import BM25
 from search.cache import encode_with_cache
 from search.documents import SearchDocument
-from search.encoder import Encoder
+from search.encoder import CombinedEncoder, Encoder
 from search.knowledge import KnowledgeBase
 from search.tokenize import Tokenizer
 from search.vectors import VectorIndex
@@ -40,7 +40,11 @@ def build_index(folder: Path, documents: list[SearchDocument], knowledge: Knowle
     clock = time.perf_counter()
     if not documents:
         raise StaleIndexError("nothing to index: the plans have no measures")
-    vectors = encode_with_cache(encoder, [d.dense_text() for d in documents], cache)
+    texts = [d.dense_text() for d in documents]
+    if isinstance(encoder, CombinedEncoder):  # cached per model, so changing the mix re-encodes nothing known
+        vectors = encoder.join([encode_with_cache(part, texts, cache) for part in encoder.parts])
+    else:
+        vectors = encode_with_cache(encoder, texts, cache)
     timings["encode_s"] = time.perf_counter() - clock
     clock = time.perf_counter()
     index = VectorIndex.build(vectors)

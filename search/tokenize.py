@@ -89,3 +89,19 @@ def strip_question_words(question: str) -> str:
     for word in sorted(QUESTION_WORDS, key=len, reverse=True):
         question = question.replace(word, " ")
     return question
+
+
+def _content_units(text: str) -> int:
+    """How much a text says: its CJK characters and its English words, question words left out."""
+    text = strip_question_words(text)
+    return sum(len(run) for run in _CJK_RUN.findall(text)) + len(english_words(text))
+
+
+def share_named(question: str, surfaces: Iterable[str]) -> float:
+    """The share of what a question says that the given spans of it (linked names, a unit, a
+    deadline) account for: 外国人才 in 哪些措施涉及外国人才 is all of it, 编程 in a long question
+    about training engineers a small part."""
+    total = _content_units(question)
+    if total == 0:
+        return 0.0
+    return min(1.0, sum(_content_units(surface) for surface in set(surfaces)) / total)

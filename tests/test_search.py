@@ -70,7 +70,7 @@ def test_deadline_question_is_explained(service: SearchService) -> None:
 def test_quality_bar_on_dev_questions(service: SearchService) -> None:
     report = service.evaluate(DATA / "dev-questions.json")
     full = report["full"]["groups"]["all"]
-    assert full["nDCG@10"] >= 0.94 and full["R@10"] >= 0.94
+    assert full["nDCG@10"] >= 0.955 and full["R@10"] >= 0.94  # reached: 0.970
     for leg in ("bm25", "dense", "knowledge"):
         assert full["nDCG@10"] > report[leg]["groups"]["all"]["nDCG@10"]
 

@@ -14,11 +14,11 @@ from search.facets import FilterError, Filters
 from search.units import unit_asks
 from tests.conftest import DATA, ROOT
 
-# reached on these plans: 0.946 overall, field 0.98 (everyday words as hidden labels, at half a vote),
-# keyword 1.0 (labels a measure prints count though the extraction missed them), paraphrase 0.72
-# (the bundled model's limit: dense alone 0.78)
-MULTI_BAR = 0.935
-KIND_BAR = {"paraphrase": 0.70, "keyword": 0.95}
+# reached on these plans: 0.967 overall, field 0.99 (everyday words as hidden labels, at half a vote),
+# keyword 1.0 (labels a measure prints count though the extraction missed them), paraphrase 0.85
+# (e5 + USE, each standardised: dense alone 0.74 → 0.85), deadline 0.96
+MULTI_BAR = 0.955
+KIND_BAR = {"paraphrase": 0.82, "keyword": 0.95}
 KIND_DEFAULT = 0.94
 
 
@@ -51,7 +51,7 @@ def test_dev_multi_quality_bar(multi: SearchService) -> None:
 
 def test_dev_questions_of_the_seed_among_all_plans(multi: SearchService) -> None:
     report = multi.evaluate(DATA / "dev-questions.json", plan="jiangsu-kjt-2021-sanfuwu")
-    assert report["full"]["groups"]["all"]["nDCG@10"] >= 0.92
+    assert report["full"]["groups"]["all"]["nDCG@10"] >= 0.95
 
 
 def test_hits_carry_plan_title_id_and_task(multi: SearchService) -> None:
