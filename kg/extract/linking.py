@@ -16,6 +16,7 @@ from kg.extract.patterns import (
     CAMPUS,
     GENERIC_AFTER_FIELD,
     NATIONAL_PREFIXES,
+    ORG_KIND_SUFFIXES,
     boundaries,
     is_organisation,
     is_zone,
@@ -25,6 +26,7 @@ from kg.extract.patterns import (
     place_names,
     proper_facility,
     quoted_platforms,
+    registered_companies,
     relative_bodies,
     trim_organisation,
 )
@@ -117,13 +119,15 @@ def _link(text: str, lexicon: Lexicon, new: dict[str, Entity], home: frozenset[s
                 if entity.kind == "place"]
     prefixes += [(index, word) for word in NATIONAL_PREFIXES for index in _occurrences(text, word)]
     facilities = ((index, name) for index, prefix in prefixes if (name := proper_facility(text, index, prefix)))
-    for kind, names in (("partner", organisation_names(text, starts)), ("place", place_names(text, starts)),
-                        ("partner", facilities), ("partner", listed_enterprises(text, starts)),
-                        ("partner", quoted_platforms(text))):
+    for kind, names, subkind in (
+            ("partner", organisation_names(text, starts), None), ("place", place_names(text, starts), None),
+            ("partner", facilities, None), ("partner", listed_enterprises(text, starts), "Enterprise"),
+            ("partner", registered_companies(text, starts), "Enterprise"), ("partner", quoted_platforms(text), None)):
         for start, name in names:
             if lexicon.by_label.get(name) or (kind == "partner" and _field_and_generic_body(name, lexicon)):
                 continue
-            candidates.setdefault(start, []).append((name, new.get(f"{kind}/{name}") or _new_entity(kind, name)))
+            candidates.setdefault(start, []).append(
+                (name, new.get(f"{kind}/{name}") or _new_entity(kind, name, subkind)))
     found: list[tuple[int, str, Entity]] = []
     index = 0
     while index < len(text):
@@ -172,7 +176,10 @@ def _abbreviations_merged(mentions: list[Mention], new: dict[str, Entity]) -> tu
     for key, entity in new.items():
         if entity.kind != "partner" or len(entity.name) < 4:
             continue
-        owner = [(k, n) for k, n in longer.items() if k != key and entity.name in n and len(n) > len(entity.name)]
+        # 西南医科大学 before 西南医科大学附属医院 is the parent body, not an abbreviation of it
+        parent = entity.name.endswith(tuple(s for s, _ in ORG_KIND_SUFFIXES))
+        owner = [(k, n) for k, n in longer.items() if k != key and entity.name in n and len(n) > len(entity.name)
+                 and not (parent and n.startswith(entity.name))]
         if len(owner) == 1:
             merged[key] = owner[0]
     if not merged:
@@ -206,11 +213,14 @@ def _whole_word(text: str, index: int, label: str) -> bool:
                 and text[end].isalnum())
 
 
-def _new_entity(kind: str, name: str) -> Entity:
+def _new_entity(kind: str, name: str, subkind: str | None = None) -> Entity:
+    """A body or place the vocabulary does not know; ``subkind`` where the pattern that found it
+    tells (an enterprise listed before 等…企业), else from the name's suffix."""
     if kind == "place":
         subkind = "County" if name.endswith("县") else "Zone" if is_zone(name) else "PrefectureCity"
         return Entity(key=f"place/{name}", kind="place", name=name, labels=(name,), subkind=subkind)
-    return Entity(key=f"partner/{name}", kind="partner", name=name, labels=(name,), subkind=partner_kind(name))
+    return Entity(key=f"partner/{name}", kind="partner", name=name, labels=(name,),
+                  subkind=subkind or partner_kind(name))
 
 
 def _measure_targets(plan: Plan) -> list[NumericTarget]:

@@ -10,14 +10,14 @@ from collections.abc import Iterator
 _DELIMITERS = set("、，,。；;：:“”\"（）()《》 \u3000\n")
 _LEAD_WORDS = ("联合", "依托", "支持", "推动", "推进", "加强", "加快", "对接", "共建", "会同", "引导", "鼓励",
                "组织", "发挥", "指导", "围绕", "聚焦", "参与", "邀请", "协调", "促进", "服务", "举办", "打造",
-               "组建", "筹建", "争取", "参加", "出席", "配合", "走进", "落户", "入驻", "包括", "例如", "与", "和", "及", "同", "在",
+               "组建", "筹建", "建立", "成立", "设立", "争取", "参加", "出席", "配合", "走进", "落户", "入驻", "包括", "例如", "与", "和", "及", "同", "在",
                "向", "对", "由", "到", "赴", "如")
 _LEAD_WORDS_BY_FIRST: dict[str, tuple[str, ...]] = {}
 for _word in _LEAD_WORDS:
     _LEAD_WORDS_BY_FIRST[_word[0]] = (*_LEAD_WORDS_BY_FIRST.get(_word[0], ()), _word)
-# Partner kinds by the name's last word (longest first); the kinds are the ontology's notations.
-ORG_KIND_SUFFIXES: tuple[tuple[str, str], ...] = (
-    ("股份有限公司", "Enterprise"), ("有限公司", "Enterprise"), ("股份公司", "Enterprise"), ("集团", "Enterprise"),
+# Partner kinds by the name's last word; the kinds are the ontology's notations.
+_ORG_KINDS: tuple[tuple[str, str], ...] = (
+    ("股份有限公司", "Enterprise"), ("有限责任公司", "Enterprise"), ("有限公司", "Enterprise"), ("股份公司", "Enterprise"), ("集团", "Enterprise"),
     ("大学", "University"), ("学院", "University"), ("医院", "Hospital"),
     ("研究院", "ResearchInstitute"), ("研究所", "ResearchInstitute"), ("科学院", "ResearchInstitute"),
     ("实验室", "ResearchInstitute"), ("研究中心", "ResearchInstitute"),
@@ -25,7 +25,9 @@ ORG_KIND_SUFFIXES: tuple[tuple[str, str], ...] = (
     ("协会", "Platform"), ("学会", "Platform"), ("联盟", "Platform"),  # no association kind in the ontology
     ("大会", "Event"), ("论坛", "Event"), ("博览会", "Event"), ("交易会", "Event"), ("大赛", "Event"),
 )
-_ORG_SUFFIX = re.compile(r"(大学|学院|研究院|研究所|科学院|实验室|研究中心|医院|集团|有限公司|股份公司|协会|学会|"
+# longest first, so 中医药科学院 is a research institute (科学院), not a university (学院)
+ORG_KIND_SUFFIXES = tuple(sorted(_ORG_KINDS, key=lambda pair: -len(pair[0])))
+_ORG_SUFFIX = re.compile(r"(大学|学院|研究院|研究所|科学院|实验室|研究中心|医院|集团|有限责任公司|有限公司|股份公司|协会|学会|"
                          r"交易所|博览会|交易会|论坛|联盟)")
 _ZONE = re.compile(r"(新区|开发区|高新区|经开区|合作区|示范区|自贸区|自由贸易试验区|实验区|试验区|科学城|生命科学园)$")
 _PLACE_SUFFIX = "市县"
@@ -71,7 +73,8 @@ def organisation_names(text: str, starts_at: set[int] | None = None) -> Iterator
         start, name = start + len(name) - len(trimmed), trimmed
         if len(name) < 4 or name.startswith(_LEAD_WORDS) or _VERBS.search(name) or _GENERIC_ORGS.match(name) or _not_in_name(name) or re.search(r"\d", name):
             continue
-        if len(_CJK.findall(name)) < 3:
+        suffix = next((s for s, _ in ORG_KIND_SUFFIXES if name.endswith(s)), "")
+        if len(_CJK.findall(name)) < 3 or len(name) - len(suffix) < 2:  # （合肥）股份有限公司: no name before
             continue
         taken_until = start + len(name)
         yield start, name
@@ -94,9 +97,14 @@ def place_names(text: str, starts_at: set[int] | None = None) -> Iterator[tuple[
             break
 
 
+# 国家 inside a name only as the national lab or research centre it names: 合肥国家实验室,
+# 武汉光电国家研究中心 (家 otherwise marks 专家, 企业家, 国家级 …).
+_NATIONAL_LAB = re.compile(r"国家(?=(?:实验室|研究中心)$)")
+
+
 def _not_in_name(name: str) -> bool:
     """The name carries a character of generic phrases (全 of 全俄/全美 … excepted)."""
-    return bool(_NOT_IN_NAMES & set(_FOREIGN_ALL.sub("", name)))
+    return bool(_NOT_IN_NAMES & set(_FOREIGN_ALL.sub("", _NATIONAL_LAB.sub("", name))))
 
 
 def partner_kind(name: str) -> str:
@@ -168,7 +176,9 @@ def proper_facility(text: str, start: int, prefix: str) -> str | None:
 
 
 # Enterprises named in a list before 等（骨干/龙头 …）企业: 支持垦丰种业、龙科种业等骨干企业.
-_ENTERPRISE_LIST = re.compile(r"等(?:一批)?(?:骨干|龙头|领军|重点|优势|头部|链主|代表性|知名|大型)?企业")
+# (等面板企业, 等光伏企业: an industry word may stand before 企业, but no 领域/行业 phrase)
+_ENTERPRISE_LIST = re.compile(r"等(?:一批)?(?:骨干|龙头|领军|重点|优势|头部|链主|代表性|知名|大型|"
+                              r"(?:(?!领域|行业|产业|相关|各类)[\u4e00-\u9fff]){1,4}?)?企业")
 _NOT_ENTERPRISE = re.compile(r"企业|机构|院所|高校|单位|组织|部门|平台|基地|园区|产业|行业|领域|集群|主体|医院|学校|地区|城市")
 
 
@@ -192,6 +202,22 @@ def listed_enterprises(text: str, starts: set[int]) -> Iterator[tuple[int, str]]
                     or _NOT_ENTERPRISE.search(item) or item.startswith(_LEAD_WORDS) or re.search(r"\d", item):
                 continue
             yield item_start, item
+
+
+# A registered company with its seat in brackets: 本源量子计算科技（合肥）股份有限公司.
+_REGISTERED = re.compile(r"[\u4e00-\u9fff]{2,16}[（(][\u4e00-\u9fff]{2,6}[）)](?:股份有限公司|有限责任公司|有限公司)")
+
+
+def registered_companies(text: str, starts: set[int]) -> Iterator[tuple[int, str]]:
+    for match in _REGISTERED.finditer(text):
+        seat = match.group(0).index("（") if "（" in match.group(0) else match.group(0).index("(")
+        for start in sorted(s for s in starts if match.start() <= s < match.start() + seat - 1):
+            name = text[start : match.end()]
+            stem = name[: seat - (start - match.start())]
+            # the seat in brackets marks a registered name, so only a verb or 的 rules it out (本源 is a name)
+            if not (stem.startswith(_LEAD_WORDS) or _VERBS.search(stem) or "的" in stem):
+                yield start, name
+                break
 
 
 # A platform printed as a quoted name before 小程序/APP/平台: “京通”小程序.

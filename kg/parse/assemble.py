@@ -8,11 +8,19 @@ from dataclasses import dataclass
 
 from kg.model import Deadline, Measure, Task
 from kg.parse.deadline import find_deadline, parse_deadline
-from kg.parse.layout import CLOSE, DEADLINE_LABELS, OPEN, label_values, unit_roles
+from kg.parse.layout import CLOSE, DEADLINE_LABELS, OPEN, label_values
 from kg.parse.measures import RawMeasure, Stream, cut_trailing, split_measures
 from kg.parse.table import Row, match_rows
 from kg.parse.tasks import RawTask
-from kg.parse.units import Units, assign, bracket_units, canonical_units, is_unit_bracket, split_units
+from kg.parse.units import (
+    Units,
+    assign,
+    bracket_units,
+    canonical_units,
+    is_unit_bracket,
+    labelled_units,
+    split_units,
+)
 
 
 @dataclass(frozen=True)
@@ -52,7 +60,7 @@ def build(raw_tasks: list[RawTask], rows: tuple[Row, ...], rules: Rules
     tasks: list[Task] = []
     measures: list[Measure] = []
     for index, (raw, pieces) in enumerate(zip(raw_tasks, split, strict=True), start=1):
-        task_id = raw.number if unique else f"{raw.section or ''}{_full_width(raw.number_raw)}"
+        task_id = raw.number if unique else f"{raw.section or ''}{raw.group or ''}{_full_width(raw.number_raw)}"
         labels = list(raw.labels)
         if not per_measure:
             for piece in pieces:
@@ -64,19 +72,16 @@ def build(raw_tasks: list[RawTask], rows: tuple[Row, ...], rules: Rules
             seq = len(measures) + 1
             measures.append(_measure(seq, task_id, piece))
             seqs.append(seq)
-        leads, supports = unit_roles([label for label, _ in labels])
-        lead = tuple(u for label, v in labels if label in leads for u in split_units(v, rules.merged))
-        support = tuple(u for label, v in labels if label in supports for u in split_units(v, rules.merged))
-        unit_label = next((label for label, _ in labels if label in leads), None)
+        units = labelled_units(labels, rules.merged, first_leads=rules.first_leads)
         deadline_raw = next((v for label, v in labels if label in DEADLINE_LABELS), None)
         source, row_number = None, None
-        if index - 1 in matched and not lead:
+        if index - 1 in matched and not units.lead:
             row = matched[index - 1]
-            source, row_number, unit_label = "appendix", row.number, row.lead_label
-            lead, support = split_units(row.lead, rules.merged), split_units(row.supporting, rules.merged)
+            source, row_number = "appendix", row.number
+            units = assign(row.lead_label, split_units(row.lead, rules.merged), split_units(row.supporting, rules.merged),
+                           first_leads=rules.first_leads)
             deadline_raw = deadline_raw or row.deadline
-        units = assign(unit_label, lead, support, first_leads=rules.first_leads)
-        lead, support = units.lead, units.supporting
+        lead, support, unit_label = units.lead, units.supporting, units.label
         if per_measure and not labels and any(p.units for p in pieces):
             source = "measures"
             lead = _union(aliases.get(u, u) for p in pieces if p.units for u in p.units.lead)

@@ -35,6 +35,7 @@ class RawTask:
     number: str
     number_raw: str
     title: Line
+    group: str | None = None  # the （一） heading above tasks numbered 1. 2. (ids stay distinct)
     header: str | None = None
     labels: list[tuple[str, str]] = field(default_factory=list)
     content: list[list[Line]] = field(default_factory=list)
@@ -67,15 +68,17 @@ def _section_tasks(section: str | None, lines: list[Line], *, strict: bool,
             labelled = _fill(current, block, strict=True)
             candidates.append((current, labelled, _fill_text(current)))
 
+    group: str | None = None
     for line in lines:
         match = style.match(line.text)
         number = chinese_number(match.group(2) if style is TASK_CNPAREN else match.group(1)) if match else None
         if match and number is not None and (previous is None or number in (previous + 1, 1)):
             close()
             current, block, previous = _start_task(section, style, match, line), [], number
-        elif outer is not None and outer.match(line.text):
+            current.group = group
+        elif outer is not None and (heading := outer.match(line.text)):
             close()
-            current, block = None, []
+            current, block, group = None, [], f"（{heading.group(2)}）"
         else:
             block.append(line)
     close()

@@ -72,13 +72,7 @@ def bracket_units(inner: str, merged: frozenset[str] = frozenset(), *, first_lea
     """Units of one bracket: labelled (责任单位：…；配合单位：…) or by role words
     (A、B牵头，C，D按职责分工负责 — units before 牵头 lead, the rest support)."""
     if LABEL.search(inner):
-        pairs = label_values(inner)
-        leads, supports = unit_roles([label for label, _ in pairs])
-        lead_values = [v for label, v in pairs if label in leads]
-        support = [u for label, v in pairs if label in supports for u in split_units(v, merged)]
-        lead = [u for v in lead_values for u in split_units(v, merged)]
-        label = next((label for label, _ in pairs if label in leads), None)
-        return assign(label, tuple(lead), tuple(support), first_leads=first_leads)
+        return labelled_units(label_values(inner), merged, first_leads=first_leads)
     lead: list[str] = []
     other: list[str] = []
     saw_lead = False
@@ -96,6 +90,38 @@ def bracket_units(inner: str, merged: frozenset[str] = frozenset(), *, first_lea
     if not saw_lead:  # nobody is named to lead: all listed units are jointly responsible
         return Units(None, tuple(other), ())
     return Units(None, tuple(lead), tuple(other))
+
+
+_LEAD_MARK = re.compile(r"[（(]\s*牵头\s*[）)]$")  # 责任单位：省卫健委（牵头）、省财政厅
+_ROLE_WORDS = re.compile(r"牵头|配合|参与")  # 责任单位：省农业农村厅牵头，省林业局配合
+
+
+def labelled_units(pairs: list[tuple[str, str]], merged: frozenset[str] = frozenset(), *,
+                   first_leads: bool = False) -> Units:
+    """Units of labelled values (责任单位：…；配合单位：…). A value may itself say who leads —
+    "A（牵头）、B" or "A牵头，B配合" — and then the plan's first-listed rule is not needed."""
+    leads, supports = unit_roles([label for label, _ in pairs])
+    label = next((name for name, _ in pairs if name in leads), None)
+    lead: list[str] = []
+    support: list[str] = []
+    marked = False
+    for name, value in pairs:
+        if name in supports:
+            support += split_units(value, merged)
+        elif name not in leads:
+            continue
+        elif _ROLE_WORDS.search(re.sub(r"[（(]\s*牵头\s*[）)]", "", value)):
+            roles = bracket_units(value, merged)
+            lead, support, marked = lead + list(roles.lead), support + list(roles.supporting), True
+        else:
+            units = split_units(value, merged)
+            flagged = [u for u in units if _LEAD_MARK.search(u)]
+            marked = marked or bool(flagged)
+            lead += [_LEAD_MARK.sub("", u) for u in flagged] if flagged else units
+            support += [u for u in units if flagged and u not in flagged]
+    if marked:
+        return Units(label, tuple(lead), tuple(support))
+    return assign(label, tuple(lead), tuple(support), first_leads=first_leads)
 
 
 def assign(label: str | None, lead: tuple[str, ...], support: tuple[str, ...], *, first_leads: bool) -> Units:
