@@ -177,3 +177,19 @@ def test_tasks_under_group_headings_keep_distinct_ids() -> None:
                       "1.建设药材基地。（责任单位：省农业农村厅；完成时限：2025年）\n")
     ids = [task.id for task in plan.tasks]
     assert len(ids) == len(set(ids)) == 3
+
+
+@pytest.mark.parametrize(("province", "city", "label", "wanted"), [
+    ("湖北省", None, "省委网信办", "中共湖北省委网络安全和信息化委员会办公室"),
+    ("湖北省", "武汉市", "市委组织部", "中共武汉市委组织部"),
+    ("四川省", None, "省疾控局", "四川省疾病预防控制局"),
+    ("安徽省", "合肥市", "市贸促会", "中国国际贸易促进委员会合肥市委员会"),
+    ("四川省", None, "凉山州人民政府", "凉山彝族自治州人民政府"),
+    ("湖北省", None, "恩施州政府", "恩施土家族苗族自治州人民政府"),
+    ("四川省", "凉山彝族自治州", "州卫生健康委", "凉山彝族自治州卫生健康委员会"),
+])
+def test_full_names_beyond_the_probes(province: str, city: str | None, label: str, wanted: str,
+                                      lexicon: Lexicon) -> None:
+    from kg.extract.units import Jurisdiction, full_name
+    short = city[:-1] if city and city.endswith("市") else city
+    assert full_name(label, Jurisdiction(province, city, short), lexicon) == wanted

@@ -188,7 +188,7 @@ def _body_name(label: str, where: Jurisdiction, lexicon: Lexicon) -> str | None:
     places = _places_in(label, lexicon)
     if places and places[0][0] == 0:
         place = places[0][1]
-        rest = label[len(next(lb for lb in place.labels if label.startswith(lb))):]
+        rest = label[len(max((lb for lb in place.labels if label.startswith(lb)), key=len)):]  # 凉山州, not 凉山
         printed = label[: len(label) - len(rest)]
         # the body bears the place's official name where the plan printed a short form of a zone or an
         # autonomous area: 西双版纳州人民政府 → 西双版纳傣族自治州人民政府, 东湖高新区管委会 → 武汉东湖新技术开发区管理委员会
