@@ -18,7 +18,7 @@ import numpy as np
 from kg.errors import InputError
 from search.bm25 import BM25
 from search.deadlines import DeadlineAsk, deadline_ask, fit
-from search.dense import dense_scores
+from search.dense import DenseScores, dense_scores
 from search.documents import SearchDocument
 from search.encoder import Encoder, encoder_blocks
 from search.explain import build_hit
@@ -163,7 +163,7 @@ class SearchEngine:
         clock = time.perf_counter()
         dense = self._dense(question, mask) if "dense" in legs else None
         if dense is not None:
-            scores["dense"], found["dense"] = dense
+            scores["dense"], found["dense"] = dense.scores, dense.found & mask
         timings["dense"] = _ms(clock)
         clock = time.perf_counter()
         knowledge = self._knowledge(linked, units, ask)
@@ -185,7 +185,7 @@ class SearchEngine:
             fused = fused + np.where(boost, PLAN_BOOST / (RRF_K + 1), 0.0)
         fused = np.where(anything, fused, -np.inf)
         order = [int(i) for i in np.argsort(-fused, kind="stable")[:k] if np.isfinite(fused[i])]
-        sure = confident(order, fused, coverage, dense[0] if dense else None, knowledge, legs, named)
+        sure = confident(order, fused, coverage, dense, knowledge, legs, named)
         shown = [self._hit(i, float(fused[i]), leg_ranks, terms, linked, units, ask, hint) for i in order]
         results = [hit for hit, ok in zip(shown, sure) if ok]
         weaker = [hit for hit, ok in zip(shown, sure) if not ok]
@@ -219,11 +219,11 @@ class SearchEngine:
                 self._vectors.popitem(last=False)
         return vector
 
-    def _dense(self, question: str, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _dense(self, question: str, mask: np.ndarray) -> DenseScores:
         n = len(self.documents)
+        # a filter leaves fewer of an approximate search's candidates: ask for more
         limit = n if self.vectors.kind == "exact" else min(n, DENSE_CANDIDATES if mask.all() else DENSE_CANDIDATES * 5)
-        scores, found = dense_scores(self.vectors, self._query_vector(question), self._blocks, limit)
-        return scores, found & mask
+        return dense_scores(self.vectors, self._query_vector(question), self._blocks, limit)
 
     def _knowledge(self, linked: list[LinkedEntity], units: list[UnitAsk], ask: DeadlineAsk | None) -> np.ndarray:
         scores = np.zeros(len(self.documents))

@@ -50,16 +50,18 @@ def test_each_model_is_standardised_before_the_scores_are_added() -> None:
     rows = [[a[i], np.sqrt(1 - a[i] ** 2), b[i], np.sqrt(1 - b[i] ** 2)] for i in range(3)]
     index = _index(rows)
     query = np.array([1.0, 0.0, 1.0, 0.0], dtype=np.float32)
-    raw, _ = dense_scores(index, query, [slice(0, None)], 3)
-    assert int(np.argmax(raw)) == 2
-    scores, found = dense_scores(index, query, [slice(0, 2), slice(2, 4)], 3)
-    assert found.all() and int(np.argmax(scores)) == 1
+    raw = dense_scores(index, query, [slice(0, None)], 3)
+    assert int(np.argmax(raw.scores)) == 2
+    combined = dense_scores(index, query, [slice(0, 2), slice(2, 4)], 3)
+    assert combined.found.all() and int(np.argmax(combined.scores)) == 1
+    # standing: the least of the two models' deviations, so a row one model alone lifts stays low
+    assert int(np.argmax(combined.standing)) == 1 and combined.outlier < raw.outlier
 
 
 def test_rows_no_model_returned_are_not_found() -> None:
     index = _index([[1.0, 0.0], [0.0, 1.0], [0.6, 0.8]])
-    scores, found = dense_scores(index, np.array([1.0, 0.0], dtype=np.float32), [slice(0, None)], 2)
-    assert found.tolist() == [True, False, True] and scores[1] == -np.inf
+    dense = dense_scores(index, np.array([1.0, 0.0], dtype=np.float32), [slice(0, None)], 2)
+    assert dense.found.tolist() == [True, False, True] and dense.scores[1] == -np.inf == dense.standing[1]
 
 
 @pytest.mark.parametrize(("question", "spans", "share"), [
@@ -73,11 +75,22 @@ def test_share_of_the_question_that_linked_names_make_up(question: str, spans: l
 
 
 def test_a_name_that_is_a_small_part_of_the_question_is_no_evidence_alone() -> None:
+    from search.dense import DenseScores
     from search.floor import confident
 
     fused = np.array([0.12, 0.10])
     coverage = np.zeros(2)
-    dense = np.array([0.2, 0.3])
+    dense = DenseScores(np.array([0.2, 0.3]), np.ones(2, dtype=bool), np.array([0.1, 0.5]), 3.3)
     knowledge = np.array([0.5, 0.0])
     assert confident([0, 1], fused, coverage, dense, knowledge, ("bm25", "dense", "knowledge"), named=1.0)[0]
     assert not confident([0, 1], fused, coverage, dense, knowledge, ("bm25", "dense", "knowledge"), named=0.1)[0]
+
+
+def test_a_measure_both_models_lift_is_confident_one_model_alone_is_not() -> None:
+    from search.dense import DenseScores
+    from search.floor import confident
+
+    fused = np.array([0.12, 0.11])
+    standing = np.array([3.0, 1.0])  # row 1: one model put it 4 deviations up, the other 1
+    dense = DenseScores(np.array([4.0, 5.0]), np.ones(2, dtype=bool), standing, 2.8)
+    assert confident([0, 1], fused, np.zeros(2), dense, np.zeros(2), ("dense",)) == [True, False]
