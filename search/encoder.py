@@ -167,10 +167,6 @@ def encoder_blocks(encoder: Encoder) -> list[slice]:
     return encoder.blocks() if isinstance(encoder, CombinedEncoder) else [slice(0, None)]
 
 
-def encoder_parts(encoder: Encoder) -> tuple[Encoder, ...]:
-    return encoder.parts if isinstance(encoder, CombinedEncoder) else (encoder,)
-
-
 def _rows(vectors: Any) -> np.ndarray:
     array = np.asarray(vectors, dtype=np.float32)
     if array.ndim == 1:
