@@ -8,6 +8,7 @@ name is shared (the expected name is the form printed in the plan: 广州, not �
     .venv/bin/python bench/entity_score.py                # table for tests/data/samples
     .venv/bin/python bench/entity_score.py --json out.json
     .venv/bin/python bench/entity_score.py DIR            # samples in DIR (e.g. ../shared/samples)
+    .venv/bin/python bench/entity_score.py tests/data/probes   # blind annotations (<plan>.entities.json)
 """
 
 from __future__ import annotations
@@ -85,8 +86,16 @@ def score_units(plan: Any, extraction: Any, lexicon: Lexicon, expected: dict[str
     return len(wanted) - len(wrong), len(wanted), wrong
 
 
+def expected_file(text: Path) -> Path | None:
+    """A sample's whole expected parse, or an annotation of its entities only."""
+    for suffix in (".expected.json", ".entities.json"):
+        if (path := text.with_name(text.stem + suffix)).exists():
+            return path
+    return None
+
+
 def score_sample(text: Path, lexicon: Lexicon) -> dict[str, Any]:
-    expected = json.loads(text.with_name(text.stem + ".expected.json").read_text("utf-8"))
+    expected = json.loads(expected_file(text).read_text("utf-8"))  # type: ignore[union-attr]
     plan = parse_file(text)
     extraction = extract(plan, lexicon)
     row: dict[str, Any] = {"sample": text.stem}
@@ -106,8 +115,7 @@ def main() -> None:
     parser.add_argument("-v", "--verbose", action="store_true", help="list missing and extra names")
     args = parser.parse_args()
     lexicon = load_lexicon(ROOT / "ontology" / "vocab")
-    rows = [score_sample(path, lexicon) for path in sorted(args.folder.glob("*.txt"))
-            if path.with_name(path.stem + ".expected.json").exists()]
+    rows = [score_sample(path, lexicon) for path in sorted(args.folder.glob("*.txt")) if expected_file(path)]
     print("| sample | fields name / mention | partners name / mention | places name / mention | units full names |")
     print("|---|---|---|---|---|")
     for row in rows:

@@ -29,12 +29,12 @@ def test_masthead_cover_notice_and_chinese_numeral_signature() -> None:
         ("云南省科学技术厅", (), "2022-05-06", "2022-05-07")
     assert plan.issuing_office == "云南省科学技术厅办公室"
     assert plan.preamble == "为加快科技成果转化，制定本方案。"
-    assert [s.tasks for s in plan.sections] == [(), ("一", "二", "三", "四"), ()]  # 总体要求/保障措施 hold none
+    assert [s.tasks for s in plan.sections] == [(), ("二（一）", "二（二）", "二（三）", "二（四）"), ()]  # 总体要求/保障措施 hold none
 
 
 def test_heading_with_first_measure_circled_and_one_line_labels() -> None:
     plan = parse_file(LAYOUTS / "masthead-notice-oneline-labels.txt")
-    first = plan.task("一")
+    first = plan.task("二（一）")
     assert first.title == "强化原始创新"
     assert [plan.measures[s - 1].text for s in first.measures] == \
         ["支持高校建设概念验证中心10个。", "培育技术转移机构20家。", "建设中试基地5个。"]
@@ -46,7 +46,7 @@ def test_heading_with_first_measure_circled_and_one_line_labels() -> None:
 
 def test_inline_enumeration_bracket_names_and_quarter() -> None:
     plan = parse_file(LAYOUTS / "masthead-notice-oneline-labels.txt")
-    task = plan.task("二")
+    task = plan.task("二（二）")
     measures = [plan.measures[s - 1] for s in task.measures]
     assert [(m.number, m.number_raw) for m in measures] == [("1", "一是"), ("2", "二是"), ("3", "三是")]
     assert measures[0].text == "培养技术经理人500名；"  # the intro clause is no measure
@@ -56,12 +56,12 @@ def test_inline_enumeration_bracket_names_and_quarter() -> None:
 
 def test_intro_sentence_page_break_in_measure_and_label_continued() -> None:
     plan = parse_file(LAYOUTS / "masthead-notice-oneline-labels.txt")
-    task = plan.task("三")
+    task = plan.task("二（三）")
     assert [plan.measures[s - 1].text for s in task.measures] == \
         ["建设成果转化服务平台。", "举办成果路演活动50场，每场对接企业不少于20家。"]
     assert (task.lead_units, task.supporting_units) == (("省科技厅",), ("省发展改革委",))
     assert (task.deadline.value, task.deadline.start, task.deadline.end) == ("2024", None, "2024-12")
-    assert plan.task("四").deadline.type == "ongoing" and plan.task("四").unit_label == "责任单位"
+    assert plan.task("二（四）").deadline.type == "ongoing" and plan.task("二（四）").unit_label == "责任单位"
     assert plan.warnings == ()
 
 
@@ -78,7 +78,7 @@ def test_appendix_table_with_printed_first_leads_rule() -> None:
     assert (three.deadline.raw, three.deadline.start) == ("2022年起持续推进", "2022-01")  # wrapped cell
     assert [m.text for m in plan.measures[:2]] == \
         ["加快5G基站建设，到2023年新建基站1万个。", "推动数据中心绿色发展，建设算力调度平台。"]
-    assert plan.warnings == ("task 二 培育数字产业集群: no deadline",)
+    assert plan.warnings == ("task 一（二） 培育数字产业集群: no deadline",)
 
 
 PER_MEASURE = """关于推进科技金融深度融合的实施方案

@@ -60,7 +60,10 @@ def build(raw_tasks: list[RawTask], rows: tuple[Row, ...], rules: Rules
     tasks: list[Task] = []
     measures: list[Measure] = []
     for index, (raw, pieces) in enumerate(zip(raw_tasks, split, strict=True), start=1):
-        task_id = raw.number if unique else f"{raw.section or ''}{raw.group or ''}{_full_width(raw.number_raw)}"
+        # a （N） heading is a paragraph of its section (the samples' 三（二）), even where N does not restart
+        bracketed = raw.number_raw.lstrip()[:1] in "（(" and raw.section is not None
+        task_id = raw.number if unique and not bracketed else \
+            f"{raw.section or ''}{raw.group or ''}{_full_width(raw.number_raw)}"
         labels = list(raw.labels)
         if not per_measure:
             for piece in pieces:
