@@ -18,6 +18,8 @@ from typing import Any
 
 import numpy as np
 
+from kg.extract.patterns import join_zone_spans
+
 _LOCK = threading.Lock()
 
 
@@ -50,7 +52,7 @@ def entity_spans_many(texts: list[str]) -> list[list[tuple[int, int, str]]]:
             batch = order[at : at + _BATCH]
             for i, tagged in zip(batch, _tag_batch(model, [texts[i] for i in batch])):
                 words[i] = tagged
-    return [_spans(text, tagged) for text, tagged in zip(texts, words)]
+    return [join_zone_spans(text, _spans(text, tagged)) for text, tagged in zip(texts, words)]
 
 
 def _tag_batch(model: Any, texts: list[str]) -> list[list[tuple[str, str]]]:

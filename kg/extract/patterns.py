@@ -29,7 +29,9 @@ _ORG_KINDS: tuple[tuple[str, str], ...] = (
 ORG_KIND_SUFFIXES = tuple(sorted(_ORG_KINDS, key=lambda pair: -len(pair[0])))
 _ORG_SUFFIX = re.compile(r"(大学|学院|研究院|研究所|科学院|实验室|研究中心|医院|集团|有限责任公司|有限公司|股份公司|协会|学会|"
                          r"交易所|博览会|交易会|论坛|联盟)")
-_ZONE = re.compile(r"(新区|开发区|高新区|经开区|合作区|示范区|自贸区|自由贸易试验区|实验区|试验区|科学城|生命科学园)$")
+_ZONE = re.compile(r"(新区|开发区|高新区|经开区|合作区|示范区|自贸区|自由贸易试验区|实验区|试验区|科学城|生命科学园|"
+                   r"国家公园|自然保护区|风景名胜区|湿地公园|森林公园|地质公园)$")
+_NATIONAL_GRADE = re.compile(r"国家级|国家|省级")
 _PLACE_SUFFIX = "市县"
 # Characters that never occur in the proper names we want, but do in generic phrases.
 # (所 and 有 are not here: they end 研究所 and start 有限公司.)
@@ -122,8 +124,25 @@ def is_organisation(name: str) -> bool:
 
 
 def is_zone(name: str) -> bool:
-    """New areas, development zones, pilot zones: 四川天府新区, 东湖新技术开发区."""
-    return bool(_ZONE.search(name)) and len(name) >= 4 and not _NOT_IN_NAMES & set(name) and not _VERBS.search(name)
+    """New areas, development zones, pilot zones, protected areas: 四川天府新区, 东湖新技术开发区,
+    大熊猫国家公园, 卧龙国家级自然保护区 — with a proper name before the kind (not 国家公园 alone)."""
+    suffix = _ZONE.search(name)
+    if not suffix or len(name) < 4 or _VERBS.search(name):
+        return False
+    proper = _NATIONAL_GRADE.sub("", name[: suffix.start()])
+    return len(proper) >= 2 and not _NOT_IN_NAMES & set(proper)
+
+
+def join_zone_spans(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """NER cuts some zones in two adjacent places (亚洲 + 象国家公园): joined when only the whole is a zone."""
+    joined: list[tuple[int, int, str]] = []
+    for start, end, tag in spans:
+        if joined and tag == "LOC" == joined[-1][2] and joined[-1][1] == start \
+                and is_zone(text[joined[-1][0] : end]) and not is_zone(text[start:end]):
+            joined[-1] = (joined[-1][0], end, tag)
+        else:
+            joined.append((start, end, tag))
+    return joined
 
 
 _BODY_ENDS = set("院所校司局委厅办会部心")
