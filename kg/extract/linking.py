@@ -96,8 +96,10 @@ def _link(text: str, lexicon: Lexicon, new: dict[str, Entity], home: frozenset[s
     candidates: dict[int, list[tuple[str, Entity]]] = {}
     for index in range(len(text)):
         for label in lexicon.by_first_char.get(text[index], ()):
-            if text.startswith(label, index) and _whole_word(text, index, label):
+            if text.startswith(label, index) and _whole_word(text, index, label) and not _splits_word(text, index, label):
                 entity = _choose(label, lexicon.by_label[label], lexicon, home)
+                if entity is not None and entity.kind == "field" and text.startswith("机构", index + len(label)):
+                    continue  # 金融机构, 医疗机构: a class of bodies, not the field
                 if entity is not None:
                     candidates.setdefault(index, []).append((label, entity))
                     break
@@ -211,6 +213,17 @@ def _whole_word(text: str, index: int, label: str) -> bool:
         return False
     return not (label[-1].isascii() and label[-1].isalnum() and end < len(text) and text[end].isascii()
                 and text[end].isalnum())
+
+
+# A label's last character that opens a common word with the next one: 儿科/内科/眼科 end in 科,
+# which 少儿科普, 省内科研, 国外科技 read as 科普, 科研, 科技.
+_WORD_OPENERS = {"科": "技学普研创"}
+
+
+def _splits_word(text: str, index: int, label: str) -> bool:
+    """The match ends inside a word the text goes on with (儿科 in 少儿科普)."""
+    end = index + len(label)
+    return end < len(text) and text[end] in _WORD_OPENERS.get(label[-1], "")
 
 
 def _new_entity(kind: str, name: str, subkind: str | None = None) -> Entity:
