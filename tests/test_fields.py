@@ -63,3 +63,36 @@ def test_short_labels_do_not_match_inside_other_words(lexicon: Lexicon, text: st
 
 def test_lidar_is_not_lasers(lexicon: Lexicon) -> None:
     assert _fields("研发车载激光雷达", lexicon) == {"激光雷达": "field/lidar"}
+
+
+def _minted(extraction: Extraction) -> set[str]:
+    return {e.name for e in extraction.new_entities if e.kind == "field"}
+
+
+def test_unknown_industries_of_an_enumeration_are_minted(lexicon: Lexicon) -> None:
+    extraction = _plan_fields("聚焦竹木家居、藤编工艺、非遗刺绣等特色产业，推动藤编工艺上线销售。", lexicon)
+    assert {"竹木家居", "藤编工艺", "非遗刺绣"} <= _minted(extraction)
+    surfaces = [m.surface for m in extraction.mentions if m.kind == "field"]
+    assert surfaces.count("藤编工艺") == 2  # named again outside the list: still the field
+
+
+def test_enumeration_after_a_place_list_starts_at_the_lead_verb(lexicon: Lexicon) -> None:
+    extraction = _plan_fields("支持甲县、乙县和丙镇卫生院补齐疼痛管理、安宁疗护等专科短板。", lexicon)
+    assert {"疼痛管理", "安宁疗护"} <= _minted(extraction)
+    assert not {"甲县", "乙县", "丙镇卫生院补齐疼痛管理"} & _minted(extraction)
+
+
+@pytest.mark.parametrize("measure", [
+    "组织高校、科研院所、企业等单位联合攻关。",  # actors, and 单位 is no field head
+    "推动政务、民生等领域数据开放。",  # generic scopes
+    "推广自动巡检、远程运维等技术。",  # …等技术 with no known field among the items: applications
+    "发挥养殖大户、合作社等行业组织作用。",  # 行业组织 is a body, not 行业
+])
+def test_generic_lists_are_not_minted(lexicon: Lexicon, measure: str) -> None:
+    assert _minted(_plan_fields(measure, lexicon)) == set()
+
+
+def test_known_fields_with_generic_modifiers_stay_known(lexicon: Lexicon) -> None:
+    extraction = _plan_fields("面向新一代电子信息、医学影像设备、海参养殖等重点产业。", lexicon)
+    assert _minted(extraction) == {"海参养殖"}
+    assert {"field/new-generation-it", "field/medical-imaging"} <= {m.entity for m in extraction.mentions}

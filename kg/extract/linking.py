@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from kg.extract.enumerations import enumerated_fields
 from kg.extract.lexicon import Lexicon
 from kg.extract.ner import entity_spans, entity_spans_many
 from kg.extract.patterns import (
@@ -45,13 +46,16 @@ def extract(plan: Plan, lexicon: Lexicon) -> Extraction:
     where = _home(jurisdiction, lexicon)
     relative = {"省": jurisdiction.province, "市": jurisdiction.city}
     # LAC tags every title and measure of the plan in one batched call
-    spans = iter(entity_spans_many([task.title for task in plan.tasks] + [measure.text for measure in plan.measures]))
+    texts = [task.title for task in plan.tasks] + [measure.text for measure in plan.measures]
+    spans = iter(entity_spans_many(texts))
+    # Items of 聚焦A、B等重点产业 lists the vocabulary lacks: fields wherever the plan names them.
+    listed = enumerated_fields(texts, lexicon)
     for task in plan.tasks:
-        for start, label, entity in _link(task.title, lexicon, new, where, next(spans), relative):
+        for start, label, entity in _link(task.title, lexicon, new, where, next(spans), relative, listed):
             offset = task.title_start + start
             mentions.append(Mention(entity.kind, entity.key, entity.name, label, task.id, None, offset, offset + len(label)))
     for measure in plan.measures:
-        for start, label, entity in _link(measure.text, lexicon, new, where, next(spans), relative):
+        for start, label, entity in _link(measure.text, lexicon, new, where, next(spans), relative, listed):
             begin = measure.source_offset(start)
             end = measure.source_offset(start + len(label) - 1) + 1
             mentions.append(Mention(entity.kind, entity.key, entity.name, label, measure.task, measure.seq, begin, end))
@@ -90,7 +94,8 @@ def _choose(label: str, keys: list[str], lexicon: Lexicon, home: frozenset[str])
 
 def _link(text: str, lexicon: Lexicon, new: dict[str, Entity], home: frozenset[str] = frozenset(),
           spans: list[tuple[int, int, str]] | None = None,
-          relative: dict[str, str | None] | None = None) -> list[tuple[int, str, Entity]]:
+          relative: dict[str, str | None] | None = None,
+          listed: dict[str, Entity] | None = None) -> list[tuple[int, str, Entity]]:
     """Leftmost-longest over every candidate name: vocabulary labels, LAC's organisation and
     zone spans, name patterns (so 安徽医科大学 is one partner, not the place 安徽)."""
     candidates: dict[int, list[tuple[str, Entity]]] = {}
@@ -111,6 +116,10 @@ def _link(text: str, lexicon: Lexicon, new: dict[str, Entity], home: frozenset[s
             continue
         if kind and not lexicon.by_label.get(name):
             candidates.setdefault(start, []).append((name, new.get(f"{kind}/{name}") or _new_entity(kind, name)))
+    for name, entity in (listed or {}).items():
+        for start in _occurrences(text, name):
+            if _whole_word(text, start, name):
+                candidates.setdefault(start, []).append((name, new.get(entity.key) or entity))
     starts = boundaries(text)
     for start, label, name in relative_bodies(text, relative or {}, starts):
         known = lexicon.find(name, "partner")
