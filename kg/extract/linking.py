@@ -101,7 +101,7 @@ def _link(text: str, lexicon: Lexicon, new: dict[str, Entity], home: frozenset[s
     candidates: dict[int, list[tuple[str, Entity]]] = {}
     for index in range(len(text)):
         for label in lexicon.by_first_char.get(text[index], ()):
-            if text.startswith(label, index) and _whole_word(text, index, label) and not _splits_word(text, index, label):
+            if text.startswith(label, index) and _whole_word(text, index, label):
                 entity = _choose(label, lexicon.by_label[label], lexicon, home)
                 if entity is not None and entity.kind == "field" and text.startswith("机构", index + len(label)):
                     continue  # 金融机构, 医疗机构: a class of bodies, not the field
@@ -215,24 +215,21 @@ def _field_and_generic_body(name: str, lexicon: Lexicon) -> bool:
     return field is not None and GENERIC_AFTER_FIELD.fullmatch(name, len(field[0])) is not None
 
 
-def _whole_word(text: str, index: int, label: str) -> bool:
-    """A Latin label (IC, 5G, EDA) matches whole words only: not IC in ICD-11."""
-    end = index + len(label)
-    if label[0].isascii() and label[0].isalnum() and index > 0 and text[index - 1].isascii() and text[index - 1].isalnum():
-        return False
-    return not (label[-1].isascii() and label[-1].isalnum() and end < len(text) and text[end].isascii()
-                and text[end].isalnum())
-
-
 # A label's last character that opens a common word with the next one: 儿科/内科/眼科 end in 科,
 # which 少儿科普, 省内科研, 国外科技 read as 科普, 科研, 科技.
 _WORD_OPENERS = {"科": "技学普研创"}
 
 
-def _splits_word(text: str, index: int, label: str) -> bool:
-    """The match ends inside a word the text goes on with (儿科 in 少儿科普)."""
+def _whole_word(text: str, index: int, label: str) -> bool:
+    """A Latin label (IC, 5G, EDA) matches whole words only: not IC in ICD-11; nor does a label end
+    inside a word the text goes on with (儿科 in 少儿科普)."""
     end = index + len(label)
-    return end < len(text) and text[end] in _WORD_OPENERS.get(label[-1], "")
+    if label[0].isascii() and label[0].isalnum() and index > 0 and text[index - 1].isascii() and text[index - 1].isalnum():
+        return False
+    if end < len(text) and text[end] in _WORD_OPENERS.get(label[-1], ""):
+        return False
+    return not (label[-1].isascii() and label[-1].isalnum() and end < len(text) and text[end].isascii()
+                and text[end].isalnum())
 
 
 def _new_entity(kind: str, name: str, subkind: str | None = None) -> Entity:
